@@ -1,0 +1,268 @@
+"""Field types shared by every payload model: one definition each, reused by all forms.
+
+Each type carries its validation (GB 32100 check digit, phone formats, the 2000-character limit of the
+narrative sections) and raises `PydanticCustomError` with a stable code and a Chinese message, so that
+`service.payloads.errors` can report it unchanged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any, Generic, TypeVar
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    WithJsonSchema,
+)
+from pydantic_core import PydanticCustomError
+
+
+class PayloadModel(BaseModel):
+    """Base of every payload model: unknown keys are errors (a typo must not be silently dropped)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, str_strip_whitespace=True)
+
+
+class CreationField(StrEnum):
+    """创建领域：通知规定的十个领域之一。"""
+
+    ARTIFICIAL_INTELLIGENCE = "人工智能"
+    INTELLIGENT_CONNECTED_NEV = "智能网联新能源汽车"
+    NEW_ENERGY_STORAGE = "新型储能制造"
+    CLEAN_LOW_CARBON_HYDROGEN = "清洁低碳氢"
+    BIOMANUFACTURING = "生物制造"
+    INTELLIGENT_ROBOTS = "智能机器人"
+    LOW_ALTITUDE_EQUIPMENT = "低空装备"
+    COMMERCIAL_SPACEFLIGHT = "商业航天"
+    SAFETY_EMERGENCY_EQUIPMENT = "安全应急装备"
+    SOFTWARE = "软件"
+
+
+def _creation_field(value: Any) -> Any:
+    if isinstance(value, str):
+        value = value.strip()
+        if value not in CreationField._value2member_map_:
+            raise PydanticCustomError(
+                "creation_field_invalid",
+                "“{value}”不是通知规定的十个创建领域之一（{allowed}）",
+                {"value": value, "allowed": "、".join(f.value for f in CreationField)},
+            )
+    return value
+
+
+CreationFieldValue = Annotated[CreationField, BeforeValidator(_creation_field)]
+
+# --- 统一社会信用代码 (GB 32100-2015) -------------------------------------------------------------
+
+CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+_CREDIT_CODE_SHAPE = re.compile(r"[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}")
+
+
+def credit_code_check_character(first17: str) -> str:
+    """The 18th character of a 统一社会信用代码 for its first 17 characters."""
+    total = sum(CREDIT_CODE_ALPHABET.index(c) * w for c, w in zip(first17, CREDIT_CODE_WEIGHTS, strict=True))
+    return CREDIT_CODE_ALPHABET[(31 - total % 31) % 31]
+
+
+def _credit_code(value: str) -> str:
+    code = re.sub(r"\s+", "", value).upper()
+    if len(code) != 18 or not _CREDIT_CODE_SHAPE.fullmatch(code):
+        raise PydanticCustomError(
+            "credit_code_format",
+            "统一社会信用代码应为 18 位，由数字和大写字母组成（不含 I、O、S、V、Z），第 3–8 位为行政区划代码",
+        )
+    expected = credit_code_check_character(code[:17])
+    if code[17] != expected:
+        raise PydanticCustomError(
+            "credit_code_check_digit",
+            "统一社会信用代码校验位错误：第 18 位应为“{expected}”，实为“{actual}”",
+            {"expected": expected, "actual": code[17]},
+        )
+    return code
+
+
+CreditCode = Annotated[
+    str,
+    AfterValidator(_credit_code),
+    WithJsonSchema({"type": "string", "pattern": _CREDIT_CODE_SHAPE.pattern, "minLength": 18, "maxLength": 18}),
+]
+
+# --- Telephone -----------------------------------------------------------------------------------------
+
+_LANDLINE = r"0\d{2,3}-?\d{7,8}(?:-\d{1,6})?"
+_MOBILE = r"(?:\+86|0086)?-?1[3-9]\d{9}"
+PHONE_PATTERN = re.compile(rf"(?:{_LANDLINE}|{_MOBILE})")
+_PHONE_SEPARATORS = re.compile(r"\s*[,，;；、/]\s*|\s+")
+
+
+def _phone(value: str) -> str:
+    numbers = [n for n in _PHONE_SEPARATORS.split(value.strip()) if n]
+    if not numbers:
+        raise PydanticCustomError("required", "请填写联系电话")
+    bad = [n for n in numbers if not PHONE_PATTERN.fullmatch(n)]
+    if bad:
+        raise PydanticCustomError(
+            "phone_format",
+            "电话号码“{bad}”格式不正确：固定电话如 020-83133305（可带分机 -1234），手机如 18688205188；"
+            "多个号码用逗号分隔",
+            {"bad": "、".join(bad)},
+        )
+    return ",".join(numbers)
+
+
+Phone = Annotated[
+    str,
+    AfterValidator(_phone),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "description": "一个或多个电话号码，逗号分隔；固定电话 020-83133305，手机 18688205188",
+            "examples": ["020-83133305,18688205188"],
+        }
+    ),
+]
+
+# --- Dates -----------------------------------------------------------------------------------------------
+
+_CN_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+
+
+def _date(value: Any) -> Any:
+    """Accept ISO dates and the 2026年3月18日 form; reject impossible dates with a Chinese message."""
+    if isinstance(value, str):
+        text = value.strip()
+        m = _CN_DATE.fullmatch(text) or re.fullmatch(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", text)
+        if not m:
+            raise PydanticCustomError(
+                "date_format", "日期“{value}”格式不正确，应为 2026-03-18 或 2026年3月18日", {"value": text}
+            )
+        try:
+            return dt.date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            raise PydanticCustomError("date_invalid", "日期“{value}”不存在", {"value": text}) from None
+    return value
+
+
+FormDate = Annotated[
+    dt.date,
+    BeforeValidator(_date),
+    WithJsonSchema({"type": "string", "format": "date", "examples": ["2026-03-25"]}),
+]
+
+# --- Numbers ---------------------------------------------------------------------------------------------
+
+def _decimal_serializer(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+Amount = Annotated[
+    Decimal,
+    Field(ge=0, max_digits=16, decimal_places=6),
+    PlainSerializer(_decimal_serializer, return_type=float | None, when_used="json"),
+    WithJsonSchema({"type": "number", "minimum": 0}),
+]
+"""A non-negative amount (亿元, 万元/公顷, 公顷); shown with two decimals."""
+
+Percent = Annotated[
+    Decimal,
+    Field(ge=0, le=100, max_digits=12, decimal_places=6),
+    PlainSerializer(_decimal_serializer, return_type=float | None, when_used="json"),
+    WithJsonSchema({"type": "number", "minimum": 0, "maximum": 100}),
+]
+"""A share in percent (占比, 比重, 强度, 市场占有率): 0–100; shown with two decimals."""
+
+GrowthRate = Annotated[
+    Decimal,
+    Field(ge=-100, max_digits=12, decimal_places=6),
+    PlainSerializer(_decimal_serializer, return_type=float | None, when_used="json"),
+    WithJsonSchema({"type": "number", "minimum": -100}),
+]
+"""A growth rate or margin in percent (增长率, 增速, 毛利润率): may be negative."""
+
+Count = Annotated[int, Field(ge=0, le=10**9, strict=False)]
+"""A count of enterprises, people, patents …: a non-negative integer."""
+
+# --- Text ------------------------------------------------------------------------------------------------
+
+NARRATIVE_MAX_CHARS = 2000
+
+
+def _narrative(value: str) -> str:
+    counted = len(re.sub(r"\s", "", value))
+    if counted > NARRATIVE_MAX_CHARS:
+        raise PydanticCustomError(
+            "text_too_long",
+            "内容不超过 {limit} 字（不计空白），现有 {count} 字",
+            {"limit": NARRATIVE_MAX_CHARS, "count": counted},
+        )
+    return value
+
+
+NarrativeText = Annotated[
+    str,
+    Field(min_length=1),
+    AfterValidator(_narrative),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "minLength": 1,
+            "description": "正文，换行分段；不超过 2000 字（不计空白字符）",
+        }
+    ),
+]
+"""A free-text section of at most 2000 characters (whitespace not counted); newlines split paragraphs."""
+
+ShortText = Annotated[str, Field(min_length=1, max_length=200)]
+"""A name, address or title: one line, at most 200 characters."""
+
+MediumText = Annotated[str, Field(min_length=1, max_length=500)]
+"""A short description such as 主营业务: at most 500 characters."""
+
+# --- Year series -----------------------------------------------------------------------------------------
+
+YEARS = (2023, 2024, 2025)
+N = TypeVar("N")
+
+
+class YearSeries(PayloadModel, Generic[N]):
+    """2023、2024、2025 三年的数值（JSON 键 "2023"、"2024"、"2025"）；近三年平均值由服务计算。"""
+
+    y2023: N | None = Field(default=None, alias="2023", title="2023 年")
+    y2024: N | None = Field(default=None, alias="2024", title="2024 年")
+    y2025: N | None = Field(default=None, alias="2025", title="2025 年")
+
+    def values(self) -> list[N | None]:
+        return [self.y2023, self.y2024, self.y2025]
+
+    @property
+    def average(self) -> Decimal | None:
+        """Mean of the years given (近三年平均值); None when no year is given."""
+        present = [Decimal(v) for v in self.values() if v is not None]  # type: ignore[arg-type]
+        if not present:
+            return None
+        return sum(present, Decimal(0)) / len(present)
+
+
+class AmountSeries(YearSeries[Amount]):
+    """2023–2025 年各年的金额（亿元等），不可为负。"""
+
+
+class PercentSeries(YearSeries[Percent]):
+    """2023–2025 年各年的占比（%），0–100。"""
+
+
+class GrowthSeries(YearSeries[GrowthRate]):
+    """2023–2025 年各年的增长率或利润率（%），可为负。"""
+
+
+class CountSeries(YearSeries[Count]):
+    """2023–2025 年各年的数量（整数）。"""

@@ -1,0 +1,68 @@
+"""Template catalog and rendering: `render(template_id, payload) -> bytes` (a .docx).
+
+    from service.rendering import render
+    docx = render("park_application", json.load(open("samples/park_application.json")))
+
+A payload is validated first (`PayloadInvalid` lists every error); `blank=True` renders the official
+form with empty cells and skips validation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from service.payloads import FormPayload, PayloadInvalid, ValidatedPayload, validate_payload
+from service.rendering.catalog import TemplateSpec, UnknownTemplate, get_template, list_templates
+from service.rendering.engine import TEMPLATES, TemplateRenderError
+from service.rendering.values import BLANK
+
+__all__ = [
+    "PayloadInvalid",
+    "TemplateRenderError",
+    "TemplateSpec",
+    "UnknownTemplate",
+    "get_template",
+    "list_templates",
+    "render",
+    "render_blank",
+    "validate",
+]
+
+
+def validate(template_id: str, payload: Mapping[str, Any] | FormPayload) -> ValidatedPayload:
+    """Validate a payload for a template; raises PayloadInvalid with every error."""
+    spec = get_template(template_id)
+    if isinstance(payload, FormPayload):
+        payload = payload.model_dump(mode="json", by_alias=True, exclude_none=True)
+    return validate_payload(spec.model, payload)
+
+
+def render(
+    template_id: str,
+    payload: Mapping[str, Any] | FormPayload | ValidatedPayload | None = None,
+    *,
+    blank: bool = False,
+    extra: Mapping[str, Any] | None = None,
+) -> bytes:
+    """Render a template with a payload (validated here unless already a ValidatedPayload) to .docx bytes."""
+    spec = get_template(template_id)
+    prepared = TEMPLATES.get(spec.docx_path)
+    context: dict[str, Any] = {"attachments": None}
+    if blank:
+        context.update(p=BLANK, blank=True)
+        applicant = ""
+    else:
+        if payload is None:
+            raise TypeError("render() needs a payload unless blank=True")
+        validated = payload if isinstance(payload, ValidatedPayload) else validate(template_id, payload)
+        context.update(p=validated.model, blank=False)
+        applicant = validated.model.applicant_name()
+    if extra:
+        context.update(extra)
+    return prepared.render(context, {"dc:title": spec.title, "dc:creator": applicant, "dc:subject": spec.title})
+
+
+def render_blank(template_id: str) -> bytes:
+    """The official form with empty cells, for filling in by hand (no validation)."""
+    return render(template_id, blank=True)

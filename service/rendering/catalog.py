@@ -1,0 +1,98 @@
+"""The fixed catalog of document templates: id → payload model, Word template, titles.
+
+Template ids are the only way to name a template (no paths from clients). Models are imported lazily
+so that listing the catalog stays cheap.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from service.payloads import FormPayload
+
+TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "word_templates"
+SAMPLES_DIR = Path(__file__).resolve().parents[2] / "samples"
+SCHEMAS_DIR = Path(__file__).resolve().parents[2] / "payload_schemas"
+
+
+class UnknownTemplate(LookupError):
+    code = "unknown_template"
+
+    def __init__(self, template_id: str) -> None:
+        self.template_id = template_id
+        super().__init__(f"没有名为“{template_id}”的模板；可用模板：{'、'.join(TEMPLATE_IDS)}")
+
+
+@dataclass(frozen=True)
+class TemplateSpec:
+    id: str
+    title: str
+    """The document's official title, e.g. 国家新兴产业发展示范基地创建申请书（示范园区）."""
+    description: str
+    model_path: str
+    """"module:Class" of the payload model."""
+    file_stem: str
+    """Download name before "-<申报单位>", e.g. 创建申请书（示范园区）."""
+    formats: tuple[str, ...] = ("docx", "pdf", "pdfa")
+    docx_name: str = field(default="")
+
+    @property
+    def docx_path(self) -> Path:
+        return TEMPLATES_DIR / (self.docx_name or f"{self.id}.docx")
+
+    @property
+    def sample_path(self) -> Path:
+        return SAMPLES_DIR / f"{self.id}.json"
+
+    @property
+    def schema_path(self) -> Path:
+        return SCHEMAS_DIR / f"{self.id}.schema.json"
+
+    @cached_property
+    def model(self) -> type[FormPayload]:
+        module, _, name = self.model_path.partition(":")
+        return getattr(importlib.import_module(module), name)
+
+    @property
+    def version(self) -> str:
+        """Hash of the Word template and the payload model's schema: changes when either changes."""
+        digest = hashlib.sha256(self.docx_path.read_bytes())
+        digest.update(repr(sorted(self.model.model_json_schema().items())).encode())
+        return digest.hexdigest()[:16]
+
+
+CATALOG: dict[str, TemplateSpec] = {
+    spec.id: spec
+    for spec in (
+        TemplateSpec(
+            id="park_application",
+            title="国家新兴产业发展示范基地创建申请书（示范园区）",
+            description="附件2：示范园区创建申请书，含基本情况、创建工作方案、附件清单和推荐单位意见。",
+            model_path="service.payloads.park:ParkApplication",
+            file_stem="创建申请书（示范园区）",
+        ),
+        TemplateSpec(
+            id="enterprise_application",
+            title="国家新兴产业发展示范基地创建申请书（示范企业）",
+            description="附件3：示范企业创建申请书，含基本情况、创建工作方案、附件清单和推荐单位意见。",
+            model_path="service.payloads.enterprise:EnterpriseApplication",
+            file_stem="创建申请书（示范企业）",
+        ),
+    )
+}
+TEMPLATE_IDS = tuple(CATALOG)
+
+
+def get_template(template_id: str) -> TemplateSpec:
+    try:
+        return CATALOG[template_id]
+    except KeyError:
+        raise UnknownTemplate(template_id) from None
+
+
+def list_templates() -> list[TemplateSpec]:
+    return list(CATALOG.values())

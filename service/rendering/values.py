@@ -1,0 +1,142 @@
+"""How payload values appear in a document: sanitising, escaping, number and date formats, blank forms.
+
+User text is data, never template: it reaches Jinja only as a context value, is stripped of characters
+XML forbids, escaped, and its newlines become Word line breaks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Iterator
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from markupsafe import Markup, escape
+
+# XML 1.0 forbids C0 controls except tab/newline/CR, lone surrogates and U+FFFE/U+FFFF.
+_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+_BREAK = '</w:t><w:br/><w:t xml:space="preserve">'
+_TAB = '</w:t><w:tab/><w:t xml:space="preserve">'
+
+
+def clean_text(text: str) -> str:
+    """Remove characters that cannot appear in a .docx and normalise line ends to \\n."""
+    return _ILLEGAL_XML.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _text_markup(text: str) -> Markup:
+    escaped = str(escape(clean_text(text)))
+    return Markup(escaped.replace("\n", _BREAK).replace("\t", _TAB))
+
+
+class Blank:
+    """Stands for the payload in a blank form: every part of it is itself and prints as nothing."""
+
+    def __getattr__(self, name: str) -> Blank:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return self
+
+    def __getitem__(self, key: Any) -> Blank:
+        return self
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(())
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __eq__(self, other: object) -> bool:
+        return False
+
+    def __hash__(self) -> int:
+        return 0
+
+    def __str__(self) -> str:
+        return ""
+
+    def __len__(self) -> int:
+        return 0
+
+
+BLANK = Blank()
+
+
+def fmt_decimal(value: Decimal | float | int, places: int = 2) -> str:
+    quantum = Decimal(1).scaleb(-places)
+    return str(Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP))
+
+
+def amount(value: Any) -> Any:
+    """Amounts and percentages: two decimals."""
+    if value is None or isinstance(value, Blank) or value == "":
+        return ""
+    return fmt_decimal(value, 2)
+
+
+def count(value: Any) -> Any:
+    if value is None or isinstance(value, Blank) or value == "":
+        return ""
+    return str(int(value))
+
+
+def date_cn(value: Any) -> str:
+    """2026年3月18日 (no leading zeros, as GB/T 9704 writes dates); blank: spaces to write by hand."""
+    if value is None or isinstance(value, Blank):
+        return "      年    月    日"
+    if isinstance(value, dt.date):
+        return f"{value.year}年{value.month}月{value.day}日"
+    return str(value)
+
+
+def paragraphs(value: Any) -> list[str]:
+    """The applicant's text split on newlines into non-empty paragraphs (blank: one empty paragraph)."""
+    if value is None or isinstance(value, Blank):
+        return [""]
+    parts = [p.strip() for p in clean_text(str(value)).split("\n")]
+    return [p for p in parts if p] or [""]
+
+
+def rows(value: Any, blank_rows: int) -> list[Any]:
+    """A loop's rows: the list itself, or `blank_rows` empty rows in a blank form."""
+    if isinstance(value, Blank):
+        return [BLANK] * blank_rows
+    return list(value or [])
+
+
+def checkbox(value: Any) -> str:
+    return "☑" if value and not isinstance(value, Blank) else "☐"
+
+
+def finalize(value: Any) -> Any:
+    """Applied to every {{ }} output before escaping: one consistent format for each type."""
+    if value is None or isinstance(value, Blank):
+        return ""
+    if isinstance(value, Markup):
+        return value
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, Decimal | float):
+        return fmt_decimal(value, 2)
+    if isinstance(value, dt.date):
+        return date_cn(value)
+    if isinstance(value, str):
+        return _text_markup(value)
+    if isinstance(value, Iterable):
+        return _text_markup("、".join(str(v) for v in value))
+    return _text_markup(str(value))
+
+
+FILTERS = {
+    "amount": amount,
+    "percent": amount,
+    "count": count,
+    "date_cn": date_cn,
+    "paragraphs": paragraphs,
+    "rows": rows,
+    "checkbox": checkbox,
+}
+GLOBALS = {"checkbox": checkbox}
