@@ -121,7 +121,10 @@ class TemplateCache:
         self._items: dict[Path, tuple[tuple[int, int], PreparedTemplate]] = {}
 
     def get(self, path: Path) -> PreparedTemplate:
-        stat = path.stat()
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            raise TemplateRenderError(f"模板文件缺失：{path.name}（请运行 make templates）") from None
         key = (stat.st_mtime_ns, stat.st_size)
         cached = self._items.get(path)
         if cached and cached[0] == key:

@@ -1,0 +1,198 @@
+"""`docgen`: the command line of the service (templates, validate, render, and what other modules register).
+
+Output is in Chinese; errors list every problem with its JSON path and label and exit with status 1,
+writing nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from service.payloads import PayloadInvalid
+from service.payloads.errors import FieldError
+from service.rendering import UnknownTemplate, get_template, list_templates, render, validate
+
+app = typer.Typer(
+    name="docgen",
+    help="国家新兴产业发展示范基地申报材料生成服务：JSON → Word / PDF / 申报材料包。",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err_console = Console(stderr=True)
+
+
+class CliFailure(typer.Exit):
+    """Exit with status 1 after the message was printed."""
+
+    def __init__(self) -> None:
+        super().__init__(code=1)
+
+
+def fail(message: str) -> CliFailure:
+    err_console.print(f"[bold red]错误：[/]{message}")
+    return CliFailure()
+
+
+def print_errors(errors: list[FieldError]) -> None:
+    table = Table(title=f"数据校验未通过：共 {len(errors)} 处错误", show_lines=False, title_justify="left")
+    table.add_column("位置 (JSON path)", style="cyan", no_wrap=True)
+    table.add_column("字段")
+    table.add_column("代码", style="magenta")
+    table.add_column("说明")
+    for e in errors:
+        table.add_row(e.loc, e.label, e.code, e.message)
+    err_console.print(table)
+
+
+def load_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise fail(f"找不到文件 {path}") from None
+    except UnicodeDecodeError:
+        raise fail(f"{path} 不是 UTF-8 编码的文本文件") from None
+    except json.JSONDecodeError as exc:
+        raise fail(f"{path} 不是合法的 JSON：第 {exc.lineno} 行第 {exc.colno} 列，{exc.msg}") from None
+
+
+def spec_or_fail(template_id: str):
+    try:
+        return get_template(template_id)
+    except UnknownTemplate as exc:
+        raise fail(str(exc)) from None
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside the target, then rename: never a half-written output."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@app.command("templates")
+def templates_command(as_json: bool = typer.Option(False, "--json", help="以 JSON 输出")) -> None:
+    """列出所有模板及其标题。"""
+    specs = list_templates()
+    if as_json:
+        rows = [{"id": s.id, "title": s.title, "formats": list(s.formats)} for s in specs]
+        console.print_json(json.dumps(rows, ensure_ascii=False))
+        return
+    table = Table(title="可用模板")
+    table.add_column("模板 ID", style="cyan")
+    table.add_column("标题")
+    table.add_column("输出格式")
+    for s in specs:
+        table.add_row(s.id, s.title, " / ".join(s.formats))
+    console.print(table)
+
+
+@app.command("validate")
+def validate_command(
+    template_id: str = typer.Argument(..., help="模板 ID，见 docgen templates"),
+    payload: Path = typer.Argument(..., help="JSON 数据文件"),
+) -> None:
+    """校验数据：打印全部错误；通过时打印计算得出的数值（近三年平均值、比重等）。"""
+    spec_or_fail(template_id)
+    try:
+        result = validate(template_id, load_json(payload))
+    except PayloadInvalid as exc:
+        print_errors(exc.errors)
+        raise CliFailure() from None
+    console.print(f"[green]✓ 校验通过[/]：{payload}")
+    if result.derived:
+        table = Table(title="计算得出的数值")
+        table.add_column("位置 (JSON path)", style="cyan")
+        table.add_column("数值", justify="right")
+        for loc, value in result.derived.items():
+            table.add_row(loc, "" if value is None else f"{value:.2f}" if isinstance(value, float) else str(value))
+        console.print(table)
+
+
+FORMATS = ("docx", "pdf", "pdfa")
+
+
+def output_format(out: Path, fmt: str | None) -> str:
+    if fmt:
+        if fmt not in FORMATS:
+            raise fail(f"不支持的格式“{fmt}”，可选：{' / '.join(FORMATS)}")
+        return fmt
+    suffix = out.suffix.lower().lstrip(".")
+    if suffix not in ("docx", "pdf"):
+        raise fail(f"无法从文件名 {out.name} 判断输出格式：请用 .docx / .pdf 结尾，或给出 --format")
+    return suffix
+
+
+@app.command("render")
+def render_command(
+    template_id: str = typer.Argument(..., help="模板 ID，见 docgen templates"),
+    payload: Path | None = typer.Argument(None, help="JSON 数据文件（--blank 时不需要）"),
+    out: Path = typer.Option(..., "-o", "--output", help="输出文件：.docx 或 .pdf"),
+    fmt: str | None = typer.Option(None, "--format", help="docx | pdf | pdfa（默认按输出文件扩展名）"),
+    blank: bool = typer.Option(False, "--blank", help="生成空白表格（供手工填写），不需要数据"),
+) -> None:
+    """用 JSON 数据生成文档（Word 或 PDF）；数据有误时列出全部错误，不写任何文件。"""
+    spec = spec_or_fail(template_id)
+    kind = output_format(out, fmt)
+    if blank:
+        docx = render(template_id, blank=True)
+        applicant = ""
+    else:
+        if payload is None:
+            raise fail("请给出 JSON 数据文件，或用 --blank 生成空白表格")
+        try:
+            validated = validate(template_id, load_json(payload))
+        except PayloadInvalid as exc:
+            print_errors(exc.errors)
+            raise CliFailure() from None
+        docx = render(template_id, validated)
+        applicant = validated.model.applicant_name()
+    data = docx if kind == "docx" else _to_pdf(docx, pdfa=kind == "pdfa", title=spec.title, author=applicant)
+    write_atomically(out, data)
+    console.print(f"[green]✓ 已生成[/] {out}（{len(data) / 1024:.0f} KB）")
+
+
+def _to_pdf(docx: bytes, *, pdfa: bool, title: str, author: str) -> bytes:
+    from service.conversion import ConversionError, PdfOptions, convert_to_pdf, shutdown_default_pool
+
+    try:
+        return convert_to_pdf(docx, PdfOptions(pdfa=pdfa, title=title, author=author, subject=title))
+    except ConversionError as exc:
+        raise fail(exc.message) from None
+    finally:
+        shutdown_default_pool()
+
+
+def main() -> None:
+    """Console entry: anything unexpected becomes one Chinese line and exit status 2, not a traceback."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        err_console.print("[yellow]已中断。[/]")
+        sys.exit(130)
+    except Exception as exc:  # the last line of defence of the CLI
+        err_console.print(f"[bold red]内部错误：[/]{type(exc).__name__}: {exc}")
+        err_console.print("设置环境变量 DOCGEN_DEBUG=1 可查看详细堆栈。")
+        if os.environ.get("DOCGEN_DEBUG"):
+            raise
+        sys.exit(2)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
