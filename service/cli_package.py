@@ -1,0 +1,190 @@
+"""`docgen package`: the complete application package (完整申报材料.pdf) and the disc bundle from one command.
+
+    docgen package samples/park_application.json --attachments samples/attachments/park -o out/
+
+The lead's `service/cli.py` calls `register(app)`. Output is Chinese; any error names the file and the reason,
+exits with status 1 and writes nothing (the package is built in memory and written atomically at the end).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+APPLICATION_TEMPLATES = ("park_application", "enterprise_application")
+console = Console()
+err_console = Console(stderr=True)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `package` command to the docgen CLI."""
+    app.command("package")(package_command)
+
+
+def _fail(message: str, code: str | None = None) -> typer.Exit:
+    prefix = f"错误 [{code}]：" if code else "错误："
+    err_console.print(f"[bold red]{prefix}[/]{message}", highlight=False)
+    return typer.Exit(code=1)
+
+
+def _load_payload(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise _fail(f"找不到数据文件 {path}", "payload_missing") from None
+    except UnicodeDecodeError:
+        raise _fail(f"{path} 不是 UTF-8 编码的文本文件", "payload_not_utf8") from None
+    except json.JSONDecodeError as exc:
+        raise _fail(
+            f"{path} 不是合法的 JSON：第 {exc.lineno} 行第 {exc.colno} 列，{exc.msg}", "payload_not_json"
+        ) from None
+
+
+def _print_field_errors(errors: list[Any]) -> None:
+    table = Table(title=f"数据校验未通过：共 {len(errors)} 处错误", title_justify="left")
+    table.add_column("位置 (JSON path)", style="cyan", no_wrap=True)
+    table.add_column("字段")
+    table.add_column("代码", style="magenta")
+    table.add_column("说明")
+    for e in errors:
+        table.add_row(e.loc, e.label, e.code, e.message)
+    err_console.print(table)
+
+
+def infer_template(payload: Any) -> tuple[str | None, dict[str, list[Any]]]:
+    """The one application template the payload validates against; else None and each template's errors."""
+    from service.payloads import PayloadInvalid
+    from service.rendering import validate
+
+    errors: dict[str, list[Any]] = {}
+    matches = []
+    for template_id in APPLICATION_TEMPLATES:
+        try:
+            validate(template_id, payload)
+            matches.append(template_id)
+        except PayloadInvalid as exc:
+            errors[template_id] = exc.errors
+    return (matches[0] if len(matches) == 1 else None), errors
+
+
+def package_command(
+    payload: Path = typer.Argument(..., help="申请书 JSON 数据文件", show_default=False),
+    attachments: Path = typer.Option(
+        ...,
+        "--attachments",
+        "-a",
+        help="附件目录：按附件清单序号分子文件夹（1/、2/ …），或含 attachments.json（file、item、title 列表）",
+        show_default=False,
+    ),
+    out: Path = typer.Option(..., "-o", "--output", help="输出目录", show_default=False),
+    template: str | None = typer.Option(
+        None, "--template", "-t", help="park_application | enterprise_application（默认按数据自动判断）"
+    ),
+    sequence: int = typer.Option(1, "--sequence", min=1, help="序号（推荐汇总表中的序号），用于目录名"),
+    max_file_mb: float = typer.Option(50, "--max-file-mb", min=0.001, help="单个附件大小上限（MB）"),
+    max_package_mb: float = typer.Option(300, "--max-package-mb", min=0.001, help="附件合计大小上限（MB）"),
+    max_pages: int = typer.Option(500, "--max-pages", min=1, help="单个附件页数上限"),
+) -> None:
+    """生成完整申报材料：申请书 + 附件合并为一个带书签和页码的 PDF，并生成光盘目录（ZIP）。出错时不写任何文件。"""
+    from service.packaging import (
+        STEPS,
+        PackageError,
+        PackageLimits,
+        assemble_package,
+        attachments_from_dir,
+    )
+    from service.payloads import PayloadInvalid
+
+    data = _load_payload(payload)
+    if template is None:
+        template, errors = infer_template(data)
+        if template is None:
+            if not errors:
+                raise _fail("数据同时符合示范园区和示范企业申请书，请用 --template 指定模板", "template_ambiguous")
+            closest = min(errors, key=lambda t: len(errors[t]))
+            _print_field_errors(errors[closest])
+            raise _fail(
+                f"无法判断模板：数据不符合任何申请书模板（以上为与 {closest} 对照的错误）；可用 --template 指定",
+                "template_unknown",
+            )
+    elif template not in APPLICATION_TEMPLATES:
+        raise _fail(f"“{template}”不是申请书模板，可选：{' / '.join(APPLICATION_TEMPLATES)}", "unknown_template")
+
+    limits = PackageLimits(
+        max_file_bytes=int(max_file_mb * 1024 * 1024),
+        max_package_bytes=int(max_package_mb * 1024 * 1024),
+        max_file_pages=max_pages,
+    )
+    started = time.perf_counter()
+    try:
+        files = attachments_from_dir(attachments)
+        labels = dict(STEPS)
+        with Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TimeElapsedColumn(),
+            console=err_console,
+            transient=False,
+        ) as progress:
+            tasks = {key: progress.add_task(label, total=1, start=False) for key, label in STEPS}
+            current: list[str] = []
+
+            def advance(step: str) -> None:
+                if current:
+                    progress.update(tasks[current[-1]], completed=1)
+                if step in labels:
+                    progress.start_task(tasks[step])
+                    current.append(step)
+
+            package = assemble_package(template, data, files, sequence=sequence, limits=limits, progress=advance)
+        written = package.write_to(out)
+    except PayloadInvalid as exc:
+        _print_field_errors(exc.errors)
+        raise typer.Exit(code=1) from None
+    except PackageError as exc:
+        raise _fail(exc.message, exc.code) from None
+    finally:
+        _shutdown_pool()
+
+    _summary(package, written, time.perf_counter() - started)
+
+
+def _shutdown_pool() -> None:
+    try:
+        from service.conversion import shutdown_default_pool
+    except ImportError:
+        return
+    shutdown_default_pool()
+
+
+def _summary(package: Any, written: list[Path], seconds: float) -> None:
+    table = Table(title=f"完整申报材料：共 {package.pages} 页（封面不编页码）", title_justify="left")
+    table.add_column("部分")
+    table.add_column("标题")
+    table.add_column("页码", justify="right")
+    table.add_column("页数", justify="right")
+    table.add_column("原文件", style="dim")
+    for part in package.parts:
+        numbers = (
+            f"{part.first_number}–{part.last_number}"
+            if part.last_number > part.first_number
+            else str(part.first_number)
+        )
+        table.add_row(part.label, part.title, numbers, str(part.pages), part.source_name or "")
+    console.print(table)
+    for repair in package.repairs:
+        console.print(f"[yellow]已修复[/] {repair.filename}：{repair.message}", highlight=False)
+    missing = [r.item for r in package.references if not r.files]
+    if missing:
+        console.print(f"[yellow]提示[/]：附件清单第 {'、'.join(map(str, missing))} 项未提供材料（清单中注明“未提供”）")
+    for path in written:
+        console.print(f"[green]✓ 已生成[/] {path}", highlight=False)
+    console.print(f"用时 {seconds:.1f} 秒", style="dim")

@@ -1,0 +1,87 @@
+"""The disc bundle: one ZIP holding `<序号>_<申报单位名称>/` with the 申请书, the package, the originals and a manifest.
+
+    01_示例智能机器人产业园管理委员会/
+      申请书.docx            the final 申请书 (with the 附件清单 page references)
+      申请书.pdf             the 申请书 as numbered in the package (the first pages of 完整申报材料.pdf)
+      完整申报材料.pdf       申请书 + attachments, bookmarked and page-numbered
+      附件/1-1_示范基地空间布局平面图.png …   the originals, as supplied
+      manifest.json          every file above with sha256, size and pages; template version; generated_at
+
+Names: UTF-8 with the ZIP "language encoding" flag (general purpose bit 11), which Windows Explorer, 7-Zip and
+macOS honour, so Chinese names open correctly; characters Windows forbids in names (\\ / : * ? " < > |, control
+characters, trailing dots and spaces, reserved device names) are replaced. Deterministic: entries sorted, each
+with the same fixed timestamp (the generated_at moment), fixed permissions and creator system, and the same
+compression settings — the same inputs give the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+import zipfile
+from collections.abc import Mapping
+from io import BytesIO
+from typing import Any
+
+UTF8_FLAG = 0x800
+_FORBIDDEN = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
+_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$", re.IGNORECASE)
+MAX_NAME = 80  # characters of a title in a file name: keeps paths well under Windows' 260
+
+
+def safe_name(text: str, *, fallback: str = "未命名") -> str:
+    """A file or folder name that is valid on Windows, macOS and Linux."""
+    name = unicodedata.normalize("NFC", text)
+    name = _FORBIDDEN.sub("_", name)
+    name = re.sub(r"\s+", " ", name).strip().rstrip(". ")
+    name = name[:MAX_NAME].rstrip(". ")
+    if not name:
+        name = fallback
+    if _RESERVED.match(name):
+        name = "_" + name
+    return name
+
+
+def folder_name(sequence: int, applicant: str) -> str:
+    """ "01_示例智能机器人产业园管理委员会": the 序号 as in the 推荐汇总表, two digits so that folders sort."""
+    return f"{sequence:02d}_{safe_name(applicant, fallback='申报单位')}"
+
+
+def attachment_name(item: int, number: int, title: str, extension: str) -> str:
+    return f"{item}-{number}_{safe_name(title)}{extension}"
+
+
+def file_record(path: str, data: bytes, pages: int | None) -> dict[str, Any]:
+    return {"path": path, "size": len(data), "sha256": hashlib.sha256(data).hexdigest(), "pages": pages}
+
+
+def manifest_bytes(manifest: Mapping[str, Any]) -> bytes:
+    return (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode("utf-8")
+
+
+def build_zip(folder: str, files: Mapping[str, bytes], date_time: tuple[int, int, int, int, int, int]) -> bytes:
+    """A deterministic ZIP of `files` (paths relative to `folder`) under `folder/`, directories included."""
+    entries: dict[str, bytes | None] = {f"{folder}/": None}
+    for rel, data in files.items():
+        parts = rel.split("/")
+        for depth in range(1, len(parts)):
+            entries[f"{folder}/{'/'.join(parts[:depth])}/"] = None
+        entries[f"{folder}/{rel}"] = data
+    out = BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        for name in sorted(entries):
+            data = entries[name]
+            info = zipfile.ZipInfo(name, date_time=date_time)
+            info.create_system = 0  # MS-DOS: the same bytes whatever system builds the bundle
+            info.flag_bits |= UTF8_FLAG
+            if data is None:
+                info.external_attr = 0x10  # MS-DOS directory attribute
+                info.compress_type = zipfile.ZIP_STORED
+                zf.writestr(info, b"")
+            else:
+                info.external_attr = 0
+                info.compress_type = zipfile.ZIP_DEFLATED
+                zf.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
+    return out.getvalue()

@@ -1,0 +1,65 @@
+"""Errors of the application package: a stable machine-readable `code`, the file concerned and a Chinese reason.
+
+Every problem with an attachment is raised before anything is written, so a failed call leaves no output.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class PackageError(Exception):
+    """Base of every packaging error: `code` (stable, for programs) and `message` (Chinese, for people)."""
+
+    code: str = "package_error"
+
+    def __init__(self, code: str, message: str) -> None:
+        self.code = code
+        self.message = message
+        super().__init__(message)
+
+    def to_dict(self) -> dict[str, str | None]:
+        return {"code": self.code, "message": self.message}
+
+
+class AttachmentError(PackageError):
+    """An attachment that cannot go into the package: names the file and gives the reason.
+
+    Codes: attachment_encrypted, attachment_corrupt, attachment_type_unsupported, attachment_too_large,
+    package_too_large, attachment_too_many_pages, package_too_many_pages, image_too_many_pixels,
+    attachment_conversion_failed, attachment_invalid (bad item number or title), attachment_missing.
+    """
+
+    def __init__(self, code: str, filename: str, reason: str) -> None:
+        self.filename = filename
+        self.reason = reason
+        super().__init__(code, f"附件“{filename}”：{reason}")
+
+    def to_dict(self) -> dict[str, str | None]:
+        return {"code": self.code, "file": self.filename, "reason": self.reason, "message": self.message}
+
+
+class AttachmentListError(PackageError):
+    """The attachment directory or its attachments.json cannot be read (CLI input)."""
+
+    def __init__(self, message: str, *, code: str = "attachment_list_invalid") -> None:
+        super().__init__(code, message)
+
+
+class ApplicationRenderError(PackageError):
+    """The 申请书 itself could not be produced (conversion failure, unstable page references)."""
+
+
+@dataclass(frozen=True)
+class Repair:
+    """A damaged PDF that qpdf could repair: reported to the user, the package is still built."""
+
+    filename: str
+    item: int
+    message: str
+    """Chinese, e.g. 文件结构有损坏（交叉引用表错误），已自动修复；请核对该附件内容是否完整。"""
+    details: tuple[str, ...] = ()
+    """qpdf's own warnings (English), for support."""
+
+    def to_dict(self) -> dict[str, object]:
+        return {"file": self.filename, "item": self.item, "message": self.message, "details": list(self.details)}

@@ -1,0 +1,169 @@
+"""三、附件清单 with page references: render, count pages, render again with the references.
+
+Page numbering (the one rule every part of the package follows)
+  The cover carries no number. The first page after the cover is "— 1 —", and numbering runs on without a
+  break through the 申请书 and every attachment. A reference "第 a–b 页" in the 附件清单 uses exactly the
+  numbers stamped on those pages: with a one-page cover, the package page at index i (0-based) is numbered i.
+  This is also what the Word template's own footer shows: its body section restarts at 1 after the cover.
+  The cover is every page before 一、基本情况 (normally one; should a long name push the cover onto a second
+  page, that page stays unnumbered too, as in the Word document).
+
+Two passes
+  Pass 1 renders the list with placeholder references as wide as any real one ("第 888–889 页"), converts the
+  document and counts its pages n, c of them cover. The attachments then start at number n − c + 1 (the
+  申请书 occupies numbers 1 … n − c), and pass 2 renders the real references. Since the real references are
+  never wider than the placeholders, pass 2 has the same page count; should it differ anyway, the references
+  are recomputed from the new count and the document rendered again (at most `MAX_PASSES` times in all).
+
+The PDF used in the package is converted from a copy of the document without its footers: the package stamps
+its own page numbers (odd right, even left, continuous across the attachments). The footer lies inside the
+35 mm bottom margin, so removing it does not move the text.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from service.packaging.errors import ApplicationRenderError
+
+MAX_PASSES = 3
+PLACEHOLDER_FIRST, PLACEHOLDER_LAST = 888, 889
+
+ITEM_TEXTS: dict[str, tuple[str, ...]] = {
+    "park_application": (
+        "示范基地空间布局平面图",
+        "主导产业规模的说明材料和测算依据",
+        "主导产业规上企业名单",
+        "各类优质企业、国家级创新平台证明材料",
+        "融资情况证明材料",
+        "智能工厂证明材料",
+        "有关节能环保、安全生产达标等方面的说明材料",
+        "其他说明或证明材料",
+    ),
+    "enterprise_application": (
+        "示范基地空间布局平面图",
+        "重点领域营业收入的说明或证明材料",
+        "国家级和省部级科技奖励清单及证明材料，获国家级和省部级科技奖励情况需要明确企业在所有参与单位中的排序",
+        "有效发明专利清单及获奖的证明材料",
+        "国际标准、国家标准、行业标准清单及证明材料，标准制修订情况需要明确企业在所有参与单位中的排序",
+        "主导产品市场占有率的说明或证明材料",
+        "有关节能环保、安全生产达标等方面的证明材料",
+        "其他",
+    ),
+}
+"""The eight items of 三、附件清单 of each form, as in the seed (附件2 / 附件3)."""
+
+
+def item_label(template_id: str, item: int) -> str:
+    """The item as the list numbers it, cut at its first comma, for bookmarks.
+
+    E.g. "3.国家级和省部级科技奖励清单及证明材料"."""
+    return f"{item}.{ITEM_TEXTS[template_id][item - 1].split('，')[0]}"
+
+
+@dataclass(frozen=True)
+class FileRef:
+    title: str
+    first_page: int
+    last_page: int
+
+
+@dataclass(frozen=True)
+class ItemRefs:
+    item: int
+    files: tuple[FileRef, ...]
+
+
+@dataclass(frozen=True)
+class ListedFile:
+    """What the list needs of an attachment: its item, title and (once converted) its page count."""
+
+    item: int
+    title: str
+    pages: int = 0
+
+
+def references(files: Sequence[ListedFile], application_pages: int, cover_pages: int = 1) -> list[ItemRefs]:
+    """Page references for the template (8 items, 1–8), files in package order (by item, then as given).
+
+    The 申请书 has `application_pages` pages of which `cover_pages` are unnumbered cover, so the first attachment
+    page is numbered `application_pages - cover_pages + 1` (see the module docstring)."""
+    number = application_pages - cover_pages + 1
+    by_item: dict[int, list[FileRef]] = {i: [] for i in range(1, 9)}
+    for f in sorted(files, key=lambda f: f.item):
+        by_item[f.item].append(FileRef(f.title, number, number + f.pages - 1))
+        number += f.pages
+    return [ItemRefs(i, tuple(refs)) for i, refs in by_item.items()]
+
+
+def placeholders(files: Sequence[ListedFile]) -> list[ItemRefs]:
+    by_item: dict[int, list[FileRef]] = {i: [] for i in range(1, 9)}
+    for f in sorted(files, key=lambda f: f.item):
+        by_item[f.item].append(FileRef(f.title, PLACEHOLDER_FIRST, PLACEHOLDER_LAST))
+    return [ItemRefs(i, tuple(refs)) for i, refs in by_item.items()]
+
+
+_FOOTER_REFERENCE = re.compile(rb"<w:footerReference\b[^>]*/>")
+
+
+def without_footers(docx: bytes) -> bytes:
+    """The same document with its footers unreferenced (the package stamps the page numbers itself)."""
+    src = zipfile.ZipFile(io.BytesIO(docx))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "word/document.xml":
+                data = _FOOTER_REFERENCE.sub(b"", data)
+            dst.writestr(info, data)
+    return out.getvalue()
+
+
+@dataclass(frozen=True)
+class RenderedApplication:
+    docx: bytes
+    """The final 申请书 (with its own footer page numbers), as delivered in the bundle."""
+    pdf: bytes
+    """Its PDF without footers, for the package (stamped there)."""
+    pages: int
+    cover_pages: int
+    """Pages before 一、基本情况: unnumbered."""
+    refs: tuple[ItemRefs, ...]
+    passes: int
+
+
+Render = Callable[[list[ItemRefs]], bytes]
+"""Renders the 申请书 .docx with the given 附件清单 references (`extra={"attachments": refs}`)."""
+Convert = Callable[[bytes], bytes]
+CountPages = Callable[[bytes], tuple[int, int]]
+"""PDF → (pages, cover pages)."""
+
+
+def first_pass(render: Render, convert: Convert, count: CountPages, files: Sequence[ListedFile]) -> RenderedApplication:
+    refs = placeholders(files)
+    docx = render(refs)
+    pdf = convert(without_footers(docx))
+    pages, cover = count(pdf)
+    return RenderedApplication(docx, pdf, pages, cover, tuple(refs), 1)
+
+
+def final_pass(
+    render: Render, convert: Convert, count: CountPages, files: Sequence[ListedFile], first: RenderedApplication
+) -> RenderedApplication:
+    """Render with the real references until the page count they assume is the page count obtained."""
+    pages, cover = first.pages, first.cover_pages
+    for passes in range(2, MAX_PASSES + 1):
+        refs = references(files, pages, cover)
+        docx = render(refs)
+        pdf = convert(without_footers(docx))
+        got = count(pdf)
+        if got == (pages, cover):
+            return RenderedApplication(docx, pdf, pages, cover, tuple(refs), passes)
+        pages, cover = got
+    raise ApplicationRenderError(
+        "listing_unstable", f"附件清单的页码引用在 {MAX_PASSES} 次排版后仍不稳定（申请书页数在变化），请联系管理员"
+    )

@@ -1,0 +1,315 @@
+"""Page numbers "— N —" stamped as GB/T 9704-2012 places them, without covering the content.
+
+Placement (GB/T 9704 §7.5, measured from the page's visible box so that any page size works)
+  * 四号 (14 pt) half-width digits between two em dashes (U+2014), e.g. "— 3 —".
+  * The dashes sit 7 mm below the lower edge of the type area (type area bottom = 35 mm above the page bottom):
+    the baseline is 28 mm above the bottom edge minus the dash's height above the baseline.
+  * Odd numbers right-aligned one character (14 pt) in from the right edge of the type area (26 mm margin),
+    even numbers left-aligned one character in from the left edge (28 mm margin).
+
+Font: the standard Times-Roman Type 1 font with WinAnsiEncoding, where byte 0x97 is the em dash. It needs no
+embedding (every PDF viewer and printer provides it, metric-compatible with Times New Roman as the standard
+asks for digits), adds ~200 bytes per document, and text extraction returns exactly "— N —" (checked by the
+tests with pypdf).
+
+Room for the number: each page's content is measured (the painted area of its content stream: text, paths,
+images and form XObjects, clipped, in page space). When the content reaches into the band the number occupies
+(from the page bottom up to ~32 mm), the content is scaled down uniformly about the top centre of the content
+just enough to clear the band — 89 % at worst for an A4 page whose content fills the page (a full-bleed scan).
+The original content is wrapped in q … Q so that the graphics state it leaves behind cannot affect the stamp.
+Annotation rectangles (links) are moved with the content.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pikepdf
+from pikepdf import Name
+
+MM = 72 / 25.4
+FONT_SIZE = 14.0  # 四号
+CHAR = FONT_SIZE  # "one character" of 四号
+DASH_HEIGHT = 0.23 * FONT_SIZE  # Times-Roman's em dash sits about 0.23 em above the baseline
+BASELINE = 28 * MM - DASH_HEIGHT  # dashes 7 mm below a type area ending 35 mm above the bottom
+RIGHT_MARGIN, LEFT_MARGIN = 26 * MM, 28 * MM
+CLEAR_TOP = BASELINE + 0.68 * FONT_SIZE + 1.5 * MM  # digits' cap height plus a small gap
+MIN_SCALE = 0.5
+FONT_RESOURCE = "/DGPageNo"
+
+# Times-Roman advance widths (AFM, 1/1000 em) of what the stamp uses.
+_WIDTHS = {"—": 1000, " ": 250, **{d: 500 for d in "0123456789"}}
+
+
+def stamp_text(number: int) -> str:
+    return f"— {number} —"
+
+
+def text_width(text: str, size: float = FONT_SIZE) -> float:
+    return sum(_WIDTHS[c] for c in text) * size / 1000
+
+
+@dataclass(frozen=True)
+class StampResult:
+    number: int
+    page_index: int
+    scale: float
+    """1.0 when the page had room; below 1 when its content was shrunk to make room."""
+
+
+def visible_box(page: pikepdf.Page) -> tuple[float, float, float, float]:
+    box = page.obj.get("/CropBox") or page.obj.get("/MediaBox")
+    x0, y0, x1, y1 = (float(v) for v in box)
+    return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
+
+
+def make_font(pdf: pikepdf.Pdf) -> pikepdf.Object:
+    return pdf.make_indirect(
+        pikepdf.Dictionary(
+            Type=Name.Font, Subtype=Name.Type1, BaseFont=Name("/Times-Roman"), Encoding=Name.WinAnsiEncoding
+        )
+    )
+
+
+def stamp_pages(
+    pdf: pikepdf.Pdf, numbers: Iterable[tuple[int, int]], *, measure: Iterable[int] | None = None
+) -> list[StampResult]:
+    """Stamp `(page_index, number)` pairs. `measure`: indices whose content must be measured for room (all
+    stamped pages when None); pages left out are known to keep the bottom 35 mm free (e.g. laid-out images)."""
+    font = make_font(pdf)
+    wanted = None if measure is None else set(measure)
+    results = []
+    for index, number in numbers:
+        page = pdf.pages[index]
+        box = visible_box(page)
+        scale = 1.0
+        if wanted is None or index in wanted:
+            scale = make_room(page, box)
+        if scale == 1.0:
+            page.contents_add(b"q\n", prepend=True)
+            page.contents_add(b"\nQ\n")
+        name = page.add_resource(font, Name.Font, Name(FONT_RESOURCE))
+        page.contents_add(stamp_stream(number, box, str(name)))
+        results.append(StampResult(number, index, scale))
+    return results
+
+
+def stamp_stream(number: int, box: tuple[float, float, float, float], font_name: str = FONT_RESOURCE) -> bytes:
+    x0, y0, x1, _ = box
+    text = stamp_text(number)
+    width = text_width(text)
+    x = x1 - RIGHT_MARGIN - CHAR - width if number % 2 else x0 + LEFT_MARGIN + CHAR
+    encoded = text.encode("cp1252")  # "—" → 0x97 in WinAnsiEncoding
+    return (
+        b"q 0 g 0 Tr 0 Tc 0 Tw 100 Tz 0 Ts BT "
+        + f"{font_name} {FONT_SIZE:g} Tf {x:.3f} {y0 + BASELINE:.3f} Td (".encode()
+        + encoded
+        + b") Tj ET Q\n"
+    )
+
+
+def make_room(page: pikepdf.Page, box: tuple[float, float, float, float]) -> float:
+    """Shrink the page's content when it reaches into the page-number band; returns the scale applied."""
+    bbox = content_bbox(page, box)
+    if bbox is None:
+        return 1.0
+    bx0, by0, bx1, by1 = box
+    _, cy0, _, cy1 = bbox
+    band_top = by0 + CLEAR_TOP
+    if cy0 >= band_top:
+        return 1.0
+    top = min(cy1, by1)
+    if top - cy0 <= 0 or top <= band_top:
+        return 1.0
+    scale = max(MIN_SCALE, (top - band_top) / (top - cy0))
+    cx = (bx0 + bx1) / 2
+    tx, ty = cx * (1 - scale), top * (1 - scale)
+    page.contents_add(f"q {scale:.5f} 0 0 {scale:.5f} {tx:.4f} {ty:.4f} cm\n".encode(), prepend=True)
+    page.contents_add(b"\nQ\n")
+    for annot in page.obj.get("/Annots") or []:
+        rect = annot.get("/Rect") if isinstance(annot, pikepdf.Dictionary) else None
+        if rect is not None and len(rect) == 4:
+            ax0, ay0, ax1, ay1 = (float(v) for v in rect)
+            annot.Rect = [ax0 * scale + tx, ay0 * scale + ty, ax1 * scale + tx, ay1 * scale + ty]
+    return scale
+
+
+# --- measuring the painted area of a content stream ---------------------------------------------------------
+
+Matrix = tuple[float, float, float, float, float, float]
+Box = tuple[float, float, float, float]
+IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+_OPERATORS = (
+    "q Q cm BT ET Tm Td TD T* TL Tf Ts Tz Tr Tj TJ ' \" m l c v y re h S s f F f* B B* b b* n W W* Do sh BI ID EI"
+)
+_PAINT = {"S", "s", "f", "F", "f*", "B", "B*", "b", "b*"}
+_MAX_FORM_DEPTH = 6
+
+
+def mul(m: Matrix, n: Matrix) -> Matrix:
+    """m × n (apply m first, then n)."""
+    a, b, c, d, e, f = m
+    a2, b2, c2, d2, e2, f2 = n
+    return (
+        a * a2 + b * c2,
+        a * b2 + b * d2,
+        c * a2 + d * c2,
+        c * b2 + d * d2,
+        e * a2 + f * c2 + e2,
+        e * b2 + f * d2 + f2,
+    )
+
+
+def _apply(m: Matrix, x: float, y: float) -> tuple[float, float]:
+    return m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]
+
+
+def _rect_box(m: Matrix, x0: float, y0: float, x1: float, y1: float) -> Box:
+    pts = [_apply(m, x, y) for x, y in ((x0, y0), (x1, y0), (x0, y1), (x1, y1))]
+    xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _union(a: Box | None, b: Box | None) -> Box | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])
+
+
+def _intersect(a: Box | None, b: Box | None) -> Box | None:
+    if a is None or b is None:
+        return None
+    box = max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3])
+    return box if box[0] <= box[2] and box[1] <= box[3] else None
+
+
+def content_bbox(page: pikepdf.Page, box: Box) -> Box | None:
+    """The painted area of the page in page space, clipped to its visible box; None for an empty page.
+    A content stream that cannot be parsed counts as covering the whole page (the conservative answer)."""
+    try:
+        painted = _Measure().run(page.obj, IDENTITY, box, 0)
+    except (pikepdf.PdfError, ValueError, TypeError, KeyError, AttributeError, ZeroDivisionError):
+        return box
+    return _intersect(painted, box)
+
+
+class _Measure:
+    """Walks a content stream keeping only what positions marks: CTM, clip, text matrices, paths."""
+
+    def run(self, stream_owner: pikepdf.Object, ctm: Matrix, clip: Box | None, depth: int) -> Box | None:
+        resources = stream_owner.get("/Resources")
+        xobjects = resources.get("/XObject") if isinstance(resources, pikepdf.Dictionary) else None
+        painted: Box | None = None
+        stack: list[tuple[Matrix, Box | None, float, float, float, int]] = []
+        font_size, rise, hscale, render = 0.0, 0.0, 1.0, 0
+        leading = 0.0
+        tm = tlm = IDENTITY
+        path: Box | None = None
+        pending_clip = False
+
+        def mark(b: Box | None) -> None:
+            nonlocal painted
+            if b is not None:
+                painted = _union(painted, _intersect(b, clip) if clip is not None else b)
+
+        def show(advance_units: float) -> None:
+            nonlocal tm
+            if render != 3 and render != 7:
+                trm = mul((font_size * hscale, 0.0, 0.0, font_size, 0.0, rise), mul(tm, ctm))
+                mark(_rect_box(trm, 0.0, -0.25, max(advance_units, 0.5), 0.95))
+            tm = mul((advance_units * font_size * hscale, 0.0, 0.0, 1.0, 0.0, 0.0), tm) if advance_units else tm
+
+        target = stream_owner if isinstance(stream_owner, pikepdf.Stream) else pikepdf.Page(stream_owner)
+        for operands, op in pikepdf.parse_content_stream(target, _OPERATORS):
+            name = str(op)
+            if name == "q":
+                stack.append((ctm, clip, font_size, rise, hscale, render))
+            elif name == "Q":
+                if stack:
+                    ctm, clip, font_size, rise, hscale, render = stack.pop()
+            elif name == "cm":
+                ctm = mul(tuple(float(v) for v in operands), ctm)  # type: ignore[arg-type]
+            elif name in ("m", "l"):
+                x, y = _apply(ctm, float(operands[0]), float(operands[1]))
+                path = _union(path, (x, y, x, y))
+            elif name in ("c", "v", "y"):
+                for i in range(0, len(operands), 2):
+                    x, y = _apply(ctm, float(operands[i]), float(operands[i + 1]))
+                    path = _union(path, (x, y, x, y))
+            elif name == "re":
+                x, y, w, h = (float(v) for v in operands)
+                path = _union(path, _rect_box(ctm, x, y, x + w, y + h))
+            elif name in ("W", "W*"):
+                pending_clip = True
+            elif name in _PAINT or name == "n":
+                if name != "n":
+                    mark(path)
+                if pending_clip and path is not None:
+                    clip = _intersect(clip, path) if clip is not None else path
+                    if clip is None:
+                        clip = (0.0, 0.0, 0.0, 0.0)
+                pending_clip = False
+                path = None
+            elif name == "BT":
+                tm = tlm = IDENTITY
+            elif name == "Tf":
+                font_size = float(operands[1])
+            elif name == "Ts":
+                rise = float(operands[0])
+            elif name == "Tz":
+                hscale = float(operands[0]) / 100
+            elif name == "Tr":
+                render = int(operands[0])
+            elif name == "TL":
+                leading = float(operands[0])
+            elif name == "Tm":
+                tm = tlm = tuple(float(v) for v in operands)  # type: ignore[assignment]
+            elif name in ("Td", "TD"):
+                tx, ty = float(operands[0]), float(operands[1])
+                if name == "TD":
+                    leading = -ty
+                tm = tlm = mul((1.0, 0.0, 0.0, 1.0, tx, ty), tlm)
+            elif name in ("T*", "'", '"'):
+                tm = tlm = mul((1.0, 0.0, 0.0, 1.0, 0.0, -leading), tlm)
+                if name != "T*":
+                    show(_advance(operands[-1]))
+            elif name == "Tj":
+                show(_advance(operands[0]))
+            elif name == "TJ":
+                units = 0.0
+                for part in operands[0]:
+                    units += _advance(part) if isinstance(part, pikepdf.String) else -float(part) / 1000
+                show(units)
+            elif name == "Do":
+                xobj = xobjects.get(operands[0]) if xobjects is not None else None
+                if xobj is None:
+                    continue
+                subtype = xobj.get("/Subtype")
+                if subtype == Name.Image:
+                    mark(_rect_box(ctm, 0, 0, 1, 1))
+                elif subtype == Name.Form:
+                    mark(self._form(xobj, ctm, clip, depth))
+            elif name == "INLINE IMAGE":
+                mark(_rect_box(ctm, 0, 0, 1, 1))
+            elif name == "sh":
+                mark(clip)
+        return painted
+
+    def _form(self, form: pikepdf.Object, ctm: Matrix, clip: Box | None, depth: int) -> Box | None:
+        matrix = form.get("/Matrix")
+        m = tuple(float(v) for v in matrix) if matrix is not None else IDENTITY
+        fctm = mul(m, ctm)  # type: ignore[arg-type]
+        bbox = form.get("/BBox")
+        fclip = _rect_box(fctm, *(float(v) for v in bbox)) if bbox is not None else None
+        fclip = _intersect(fclip, clip) if clip is not None and fclip is not None else (fclip or clip)
+        if depth >= _MAX_FORM_DEPTH:
+            return fclip
+        return self.run(form, fctm, fclip, depth + 1)
+
+
+def _advance(s: object) -> float:
+    """Text advance in em, estimated without font metrics: half an em per byte (one em per 2-byte CJK glyph)."""
+    return len(bytes(s)) * 0.5 if isinstance(s, pikepdf.String) else 0.0
