@@ -77,6 +77,29 @@ class EnterpriseBasicInfo(PayloadModel):
     contact: ShortText = Field(title="联系人及职务", examples=["李四 战略发展部总监"])
     phone: Phone = Field(title="联系电话")
 
+    # Read by the Word template, which cannot hold quoted strings: an office suite that re-saves the
+    # template writes quotes as &apos;/&quot;, which Jinja cannot parse.
+    @property
+    def phone_lines(self) -> str:
+        """联系电话 with one number per line (a line break inside a number would split it)."""
+        return self.phone.replace(",", "\n")
+
+    @property
+    def is_state_owned(self) -> bool:
+        return self.enterprise_type == "国有"
+
+    @property
+    def is_private(self) -> bool:
+        return self.enterprise_type == "民营"
+
+    @property
+    def is_joint_venture(self) -> bool:
+        return self.enterprise_type == "合资"
+
+    @property
+    def is_other_type(self) -> bool:
+        return self.enterprise_type == "其他"
+
 
 class Recognitions(PayloadModel):
     """企业认定情况：已获得的认定打勾（true），其他认定写在“其他”中。"""

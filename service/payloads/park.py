@@ -71,6 +71,11 @@ class ParkBasicInfo(PayloadModel):
     contact: ShortText = Field(title="联系人及职务", examples=["李四 经济发展局副局长"])
     phone: Phone = Field(title="联系电话")
 
+    @property
+    def phone_lines(self) -> str:
+        """联系电话 with one number per line, for the Word template (a line break inside a number would split it)."""
+        return self.phone.replace(",", "\n")
+
 
 class ParkOverall(PayloadModel):
     """总体情况：面积与近三年单位土地平均投资强度、产出。"""
