@@ -76,17 +76,26 @@ class PatentOutput(PayloadModel):
     def problems(self, loc: Loc) -> list[Problem]:
         # "其中" rows are subsets of the valid invention patents; a patent wins at most one of the two awards.
         out = check_not_above(
-            (*loc, "gold_awards"), self.gold_awards, self.invention_patents,
-            "获得中国专利奖金奖数量", "有效发明专利数量",
+            (*loc, "gold_awards"),
+            self.gold_awards,
+            self.invention_patents,
+            "获得中国专利奖金奖数量",
+            "有效发明专利数量",
         )
         out += check_not_above(
-            (*loc, "silver_awards"), self.silver_awards, self.invention_patents,
-            "获得中国专利奖银奖数量", "有效发明专利数量",
+            (*loc, "silver_awards"),
+            self.silver_awards,
+            self.invention_patents,
+            "获得中国专利奖银奖数量",
+            "有效发明专利数量",
         )
         if not out:
             out += check_not_above(
-                (*loc, "silver_awards"), self.gold_awards + self.silver_awards, self.invention_patents,
-                "获得中国专利奖金奖与银奖数量之和", "有效发明专利数量",
+                (*loc, "silver_awards"),
+                self.gold_awards + self.silver_awards,
+                self.invention_patents,
+                "获得中国专利奖金奖与银奖数量之和",
+                "有效发明专利数量",
             )
         return out
 
@@ -116,8 +125,11 @@ class TalentPool(PayloadModel):
             out += check_not_above((*loc, name), value, self.high_level_talent, label, "高水平人才数量")
         # ... which is part of all employees, and at most the sum of the three (people are counted once).
         out += check_not_above(
-            (*loc, "high_level_talent"), self.high_level_talent, self.total_employees,
-            "高水平人才数量", "从业人员总数量",
+            (*loc, "high_level_talent"),
+            self.high_level_talent,
+            self.total_employees,
+            "高水平人才数量",
+            "从业人员总数量",
         )
         total = sum(value for _, value, _ in categories)
         if self.high_level_talent > total:
@@ -130,7 +142,10 @@ class TalentPool(PayloadModel):
                 )
             )
         out += check_ratio(
-            (*loc, "high_level_share"), self.high_level_share, self.high_level_talent, self.total_employees,
+            (*loc, "high_level_share"),
+            self.high_level_share,
+            self.high_level_talent,
+            self.total_employees,
             "高水平人才数量 ÷ 从业人员总数量 × 100",
         )
         return out
@@ -153,26 +168,34 @@ def _attr(year: int) -> str:
     return f"y{year}"
 
 
-def series_not_above(
-    loc: Loc, part: YearSeries, total: YearSeries, part_label: str, total_label: str
-) -> list[Problem]:
+def series_not_above(loc: Loc, part: YearSeries, total: YearSeries, part_label: str, total_label: str) -> list[Problem]:
     """Per year: a part series never exceeds its total series."""
     out: list[Problem] = []
     for year in YEARS:
         out += check_not_above(
-            (*loc, _key(year)), getattr(part, _attr(year)), getattr(total, _attr(year)),
-            f"{year} 年{part_label}", f"{year} 年{total_label}",
+            (*loc, _key(year)),
+            getattr(part, _attr(year)),
+            getattr(total, _attr(year)),
+            f"{year} 年{part_label}",
+            f"{year} 年{total_label}",
         )
     return out
 
 
 def series_ratio(loc: Loc, stated: YearSeries, part: YearSeries, total: YearSeries, what: str) -> list[Problem]:
-    """Per year: a stated share agrees with part / total × 100."""
+    """Per year: a stated share agrees with part / total × 100 (not checked where the part exceeds the total:
+    that is reported on the part, and a share above 100 would only repeat it)."""
     out: list[Problem] = []
     for year in YEARS:
+        p, t = getattr(part, _attr(year)), getattr(total, _attr(year))
+        if p is not None and t is not None and p > t:
+            continue
         out += check_ratio(
-            (*loc, _key(year)), getattr(stated, _attr(year)), getattr(part, _attr(year)),
-            getattr(total, _attr(year)), f"{year} 年{what}",
+            (*loc, _key(year)),
+            getattr(stated, _attr(year)),
+            getattr(part, _attr(year)),
+            getattr(total, _attr(year)),
+            f"{year} 年{what}",
         )
     return out
 
@@ -185,8 +208,11 @@ def series_growth(loc: Loc, stated: YearSeries, base: YearSeries, what: str) -> 
     out: list[Problem] = []
     for year in YEARS[1:]:
         out += check_growth(
-            (*loc, _key(year)), getattr(stated, _attr(year)), getattr(base, _attr(year)),
-            getattr(base, _attr(year - 1)), f"{year} 年与 {year - 1} 年{what}",
+            (*loc, _key(year)),
+            getattr(stated, _attr(year)),
+            getattr(base, _attr(year)),
+            getattr(base, _attr(year - 1)),
+            f"{year} 年与 {year - 1} 年{what}",
         )
     return out
 
