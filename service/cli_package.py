@@ -15,6 +15,7 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -29,8 +30,9 @@ def register(app: typer.Typer) -> None:
 
 
 def _fail(message: str, code: str | None = None) -> typer.Exit:
-    prefix = f"错误 [{code}]：" if code else "错误："
-    err_console.print(f"[bold red]{prefix}[/]{message}", highlight=False)
+    """Print "错误（code）：message" (message escaped: file names may hold [brackets]) and exit 1."""
+    prefix = f"错误（{code}）：" if code else "错误："
+    err_console.print(f"[bold red]{escape(prefix)}[/]{escape(message)}", highlight=False)
     return typer.Exit(code=1)
 
 
@@ -54,7 +56,7 @@ def _print_field_errors(errors: list[Any]) -> None:
     table.add_column("代码", style="magenta")
     table.add_column("说明")
     for e in errors:
-        table.add_row(e.loc, e.label, e.code, e.message)
+        table.add_row(escape(e.loc), e.label, e.code, escape(e.message))
     err_console.print(table)
 
 
@@ -88,8 +90,8 @@ def package_command(
         None, "--template", "-t", help="park_application | enterprise_application（默认按数据自动判断）"
     ),
     sequence: int = typer.Option(1, "--sequence", min=1, help="序号（推荐汇总表中的序号），用于目录名"),
-    max_file_mb: float = typer.Option(50, "--max-file-mb", min=0.001, help="单个附件大小上限（MB）"),
-    max_package_mb: float = typer.Option(300, "--max-package-mb", min=0.001, help="附件合计大小上限（MB）"),
+    max_file_mb: float = typer.Option(50, "--max-file-mb", min=0.00001, help="单个附件大小上限（MB）"),
+    max_package_mb: float = typer.Option(300, "--max-package-mb", min=0.00001, help="附件合计大小上限（MB）"),
     max_pages: int = typer.Option(500, "--max-pages", min=1, help="单个附件页数上限"),
 ) -> None:
     """生成完整申报材料：申请书 + 附件合并为一个带书签和页码的 PDF，并生成光盘目录（ZIP）。出错时不写任何文件。"""
@@ -178,13 +180,13 @@ def _summary(package: Any, written: list[Path], seconds: float) -> None:
             if part.last_number > part.first_number
             else str(part.first_number)
         )
-        table.add_row(part.label, part.title, numbers, str(part.pages), part.source_name or "")
+        table.add_row(part.label, escape(part.title), numbers, str(part.pages), escape(part.source_name or ""))
     console.print(table)
     for repair in package.repairs:
-        console.print(f"[yellow]已修复[/] {repair.filename}：{repair.message}", highlight=False)
+        console.print(f"[yellow]已修复[/] {escape(repair.filename)}：{escape(repair.message)}", highlight=False)
     missing = [r.item for r in package.references if not r.files]
     if missing:
         console.print(f"[yellow]提示[/]：附件清单第 {'、'.join(map(str, missing))} 项未提供材料（清单中注明“未提供”）")
     for path in written:
-        console.print(f"[green]✓ 已生成[/] {path}", highlight=False)
+        console.print(f"[green]✓ 已生成[/] {escape(str(path))}", highlight=False)
     console.print(f"用时 {seconds:.1f} 秒", style="dim")

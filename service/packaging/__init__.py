@@ -41,6 +41,7 @@ from service.packaging.attachments import (
     LoadedAttachment,
     PackageLimits,
     attachments_from_dir,
+    check_docx,
     check_sizes,
     detect_kind,
     load,
@@ -236,6 +237,9 @@ def assemble_package(
     order = numbered(list(attachments))
     check_sizes([a for a, _ in order], limits)
     kinds = [detect_kind(att.name, _head(att)) for att, _ in order]  # unsupported types fail before any work
+    for (att, _), kind in zip(order, kinds, strict=True):
+        if kind == "docx":
+            check_docx(att.name, att.read())
 
     def render_docx(refs: list[ItemRefs]) -> bytes:
         return render(template_id, validated, extra={"attachments": refs})

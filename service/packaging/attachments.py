@@ -299,13 +299,20 @@ def _qpdf_text(text: str, name: str) -> str:
     return _QPDF_STREAM.sub(name, text)
 
 
-def docx_to_pdf(name: str, data: bytes, convert: Converter) -> pikepdf.Pdf:
+def check_docx(name: str, data: bytes) -> None:
+    """A .docx is a ZIP with a main document part; anything else is damaged (checked before converting)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             if "word/document.xml" not in zf.namelist():
                 raise AttachmentError("attachment_corrupt", name, "不是有效的 Word 文档（缺少正文部分）")
-    except zipfile.BadZipFile:
+            if zf.testzip() is not None:
+                raise AttachmentError("attachment_corrupt", name, "Word 文档已损坏（压缩数据校验失败）")
+    except (zipfile.BadZipFile, zlib.error, EOFError):
         raise AttachmentError("attachment_corrupt", name, "Word 文档已损坏，无法读取") from None
+
+
+def docx_to_pdf(name: str, data: bytes, convert: Converter) -> pikepdf.Pdf:
+    check_docx(name, data)
     try:
         pdf_bytes = convert(data)
     except ConversionFailed as exc:
@@ -322,15 +329,16 @@ def image_to_pdf(name: str, data: bytes, limits: PackageLimits) -> pikepdf.Pdf:
     """One A4 page holding the image (see the module docstring for the layout rules)."""
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # our own limit is checked below
             img = Image.open(io.BytesIO(data))
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise _too_many_pixels(name, None, limits) from None
+    except Image.DecompressionBombError as exc:  # Pillow's hard limit (twice its warning limit)
+        claimed = re.search(r"\((\d+) pixels\)", str(exc))
+        raise _too_many_pixels(name, int(claimed.group(1)) if claimed else None, limits) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise AttachmentError("attachment_corrupt", name, "图片文件已损坏，无法读取") from None
     width, height = img.size  # from the header: nothing decoded yet
     if width * height > limits.max_image_pixels:
-        raise _too_many_pixels(name, (width, height), limits)
+        raise _too_many_pixels(name, width * height, limits, (width, height))
     try:
         img.load()
         exif_rotated = img.format == "JPEG" and img.getexif().get(0x0112, 1) not in (1, None)
@@ -368,15 +376,15 @@ def image_to_pdf(name: str, data: bytes, limits: PackageLimits) -> pikepdf.Pdf:
     return pdf
 
 
-def _too_many_pixels(name: str, size: tuple[int, int] | None, limits: PackageLimits) -> AttachmentError:
-    mp = limits.max_image_pixels / 1e6
-    if size is None:
-        return AttachmentError("image_too_many_pixels", name, f"图片像素数异常巨大（超过 {mp:.0f} 百万像素），拒绝处理")
-    w, h = size
+def _too_many_pixels(
+    name: str, pixels: int | None, limits: PackageLimits, size: tuple[int, int] | None = None
+) -> AttachmentError:
+    limit = f"上限 {limits.max_image_pixels / 1e6:.0f} 百万像素"
+    if pixels is None:
+        return AttachmentError("image_too_many_pixels", name, f"图片像素数异常巨大，超过{limit}，拒绝处理")
+    dims = f"{size[0]}×{size[1]}，" if size else ""
     return AttachmentError(
-        "image_too_many_pixels",
-        name,
-        f"图片尺寸 {w}×{h}（{w * h / 1e6:.0f} 百万像素）超过上限 {mp:.0f} 百万像素，拒绝处理",
+        "image_too_many_pixels", name, f"图片尺寸 {dims}{pixels / 1e6:,.0f} 百万像素，超过{limit}，拒绝处理"
     )
 
 
