@@ -38,6 +38,7 @@ YEAR_FIELDS = ("y2023", "y2024", "y2025", "average")
 NARRATIVE_INSTRUCTION = "详细描述有关情况（不超过 2000 字）。"
 IDEOGRAPHIC_SPACE = "\u3000"
 BLANK_NARRATIVE_LINES = 8
+BLANK_OPINION_LINES = 12
 
 
 @dataclass(frozen=True)
@@ -283,17 +284,16 @@ def attachment_list(doc, texts: FormTexts) -> None:
 
 
 def recommendation(doc) -> None:
-    """四、推荐单位意见: a box with 推荐意见, room for the opinion, the seal mark and the date."""
-    kit.paragraph(doc, "四、推荐单位意见", style="Heading 1")
+    """四、推荐单位意见: a box with 推荐意见, the opinion (or room to write it), the seal mark and the date."""
+    # On a page of its own, to be signed and sealed: the box fits there whole, and a long opinion may
+    # still continue on the next page (the row may split; Word would cut off a row taller than a page).
+    heading = kit.paragraph(doc, "四、推荐单位意见", style="Heading 1")
+    heading.paragraph_format.page_break_before = True
     tbl = kit.table(doc, (28, 128), [[C("推荐意见", align="center"), C("", kind="narrative")]])
     row = tbl.rows[0]
     tr_pr = row._tr.get_or_add_trPr()
     for cant in tr_pr.findall(qn("w:cantSplit")):
         tr_pr.remove(cant)
-    height = OxmlElement("w:trHeight")
-    height.set(qn("w:val"), str(int(95 * 56.7)))
-    height.set(qn("w:hRule"), "atLeast")
-    tr_pr.append(height)
     cell = row.cells[1]
     cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP
     first = cell.paragraphs[0]
@@ -301,14 +301,14 @@ def recommendation(doc) -> None:
     first.add_run("{%p if p.recommendation.opinion %}")
     kit.narrative_paragraphs(cell, "p.recommendation.opinion")
     kit.paragraph(cell, "{%p else %}", style="Table Text")
-    for _ in range(BLANK_NARRATIVE_LINES):
+    for _ in range(BLANK_OPINION_LINES):
         kit.paragraph(cell, "", style="Table Text")
     kit.paragraph(cell, "{%p endif %}", style="Table Text")
-    kit.paragraph(cell, "", style="Table Text")
-    for text in ("[章]", "{{ p.recommendation.date|date_cn }}"):
-        p = kit.paragraph(cell, text, style="Table Text")
+    for text, space_before in (("[章]", 36), ("{{ p.recommendation.date|date_cn }}", 0)):
+        p = kit.paragraph(cell, text, style="Table Text", space_before_pt=space_before)
         p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         p.paragraph_format.right_indent = Mm(12)
+    kit.paragraph(cell, "", style="Table Text", space_after_pt=12)
 
 
 def finish(doc, texts: FormTexts) -> None:
