@@ -304,11 +304,10 @@ def recommendation(doc) -> None:
     for _ in range(BLANK_OPINION_LINES):
         kit.paragraph(cell, "", style="Table Text")
     kit.paragraph(cell, "{%p endif %}", style="Table Text")
-    for text, space_before in (("[章]", 36), ("{{ p.recommendation.date|date_cn }}", 0)):
-        p = kit.paragraph(cell, text, style="Table Text", space_before_pt=space_before)
+    for text, before, after in (("[章]", 36, 0), ("{{ p.recommendation.date|date_cn }}", 0, 12)):
+        p = kit.paragraph(cell, text, style="Table Text", space_before_pt=before, space_after_pt=after)
         p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         p.paragraph_format.right_indent = Mm(12)
-    kit.paragraph(cell, "", style="Table Text", space_after_pt=12)
 
 
 def finish(doc, texts: FormTexts) -> None:
