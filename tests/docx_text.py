@@ -163,9 +163,7 @@ def payload_mismatches(doc: Document, model, *, skip: set[str] = frozenset()) ->
                 sub_value = getattr(value, sub)
                 try:
                     if isinstance(sub_value, YearSeries):
-                        expected = [sub_info.title] + [
-                            shown(v) for v in (*sub_value.values(), sub_value.average)
-                        ]
+                        expected = [sub_info.title] + [shown(v) for v in (*sub_value.values(), sub_value.average)]
                         actual = row_starting(block, sub_info.title)
                     elif isinstance(sub_value, bool):
                         expected = f"{shown(sub_value)} {sub_info.title}"

@@ -30,10 +30,52 @@ ROOT = Path(__file__).resolve().parents[1]
 Path_ = tuple[str | int, ...]
 
 TOKENS = [
-    "<", ">", "&", '"', "'", "&amp;", "<w:t>", "</w:p>", "]]>", "\\", "{{", "}}", "{%", "%}", "{#", "#}",
-    "{{ p.cover.applicant }}", "{% if blank %}", "{%p endif %}", "{%tr endfor %}", "{{ 7*7 }}", "{{r x }}",
-    "\n", "\r\n", "\r", "\t", "\x00", "\x01", "\x08", "\x0b", "\x0c", "\x1f", "\x7f", "\x85", "\ufffe", "\uffff",
-    "\u2028", "\u3000", " ", "  ", "☑", "☐", "😀", "𠀀", "（盖章）", "年月日",
+    "<",
+    ">",
+    "&",
+    '"',
+    "'",
+    "&amp;",
+    "<w:t>",
+    "</w:p>",
+    "]]>",
+    "\\",
+    "{{",
+    "}}",
+    "{%",
+    "%}",
+    "{#",
+    "#}",
+    "{{ p.cover.applicant }}",
+    "{% if blank %}",
+    "{%p endif %}",
+    "{%tr endfor %}",
+    "{{ 7*7 }}",
+    "{{r x }}",
+    "\n",
+    "\r\n",
+    "\r",
+    "\t",
+    "\x00",
+    "\x01",
+    "\x08",
+    "\x0b",
+    "\x0c",
+    "\x1f",
+    "\x7f",
+    "\x85",
+    "\ufffe",
+    "\uffff",
+    "\u2028",
+    "\u3000",
+    " ",
+    "  ",
+    "☑",
+    "☐",
+    "😀",
+    "𠀀",
+    "（盖章）",
+    "年月日",
 ]
 # Lone surrogates cannot come through pydantic (rejected as invalid strings), so they are left out here.
 CHARACTERS = st.characters(exclude_categories=("Cs",))
@@ -125,8 +167,18 @@ def _check_form(template_id: str, texts: dict[Path_, str]) -> None:
     body = set(paragraphs(doc))
     for path in texts:
         stored = clean_text(_get(model, path, model_cls))
-        if path[-1] in {"industrial_policy", "public_service", "scenario_innovation", "business_model_innovation",
-                        "corporate_governance", "opinion"} or path[0] == "creation_plan":
+        if (
+            path[-1]
+            in {
+                "industrial_policy",
+                "public_service",
+                "scenario_innovation",
+                "business_model_innovation",
+                "corporate_governance",
+                "opinion",
+            }
+            or path[0] == "creation_plan"
+        ):
             missing = [p for p in text_paragraphs(stored) if p not in body]
             assert not missing, (path, missing)
         else:
@@ -156,8 +208,9 @@ def test_every_text_field_is_found(template_id):
         assert ("top_products", 4, "name") in fields and ("corporate_governance",) in narratives
 
 
-PROPERTY_SETTINGS = settings(max_examples=30, deadline=None,
-                             suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+PROPERTY_SETTINGS = settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 
 
 @PROPERTY_SETTINGS

@@ -25,8 +25,15 @@ ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE_IDS = ("park_application", "enterprise_application")
 SKIP = {
     "park_application": {"cover", "creation_plan", "recommendation", "basic_info.phone"},
-    "enterprise_application": {"cover", "creation_plan", "recommendation", "basic_info.phone",
-                               "basic_info.enterprise_type", "basic_info.enterprise_type_other", "recognitions.other"},
+    "enterprise_application": {
+        "cover",
+        "creation_plan",
+        "recommendation",
+        "basic_info.phone",
+        "basic_info.enterprise_type",
+        "basic_info.enterprise_type_other",
+        "recognitions.other",
+    },
 }
 
 
@@ -40,9 +47,21 @@ def resaved_dir(tmp_path_factory) -> Path:
     try:
         sources = [catalog.get_template(t).docx_path for t in TEMPLATE_IDS]
         result = subprocess.run(
-            [soffice, "--headless", "--norestore", f"-env:UserInstallation={profile.as_uri()}",
-             "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(out), *map(str, sources)],
-            capture_output=True, text=True, timeout=300, env={"HOME": str(profile), "PATH": "/usr/bin:/bin"},
+            [
+                soffice,
+                "--headless",
+                "--norestore",
+                f"-env:UserInstallation={profile.as_uri()}",
+                "--convert-to",
+                "docx:MS Word 2007 XML",
+                "--outdir",
+                str(out),
+                *map(str, sources),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env={"HOME": str(profile), "PATH": "/usr/bin:/bin"},
         )
         assert result.returncode == 0, result.stderr
     finally:

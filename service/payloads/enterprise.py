@@ -116,7 +116,8 @@ class OperatingIndicators(PayloadModel):
 
     total_revenue: AmountSeries = Field(title="总营业收入（亿元）")
     total_revenue_growth: GrowthSeries = Field(
-        default_factory=GrowthSeries, title="总营业收入增长率（%）",
+        default_factory=GrowthSeries,
+        title="总营业收入增长率（%）",
         description="2024、2025 年可不填，由总营业收入计算；2023 年按 2022 年数据填写",
     )
     gross_margin: GrowthSeries = Field(title="毛利润率（%）")
@@ -129,11 +130,13 @@ class KeyFieldOperations(PayloadModel):
 
     revenue: AmountSeries = Field(title="营业收入（亿元）")
     revenue_growth: GrowthSeries = Field(
-        default_factory=GrowthSeries, title="近三年重点领域营业收入增速（%）",
+        default_factory=GrowthSeries,
+        title="近三年重点领域营业收入增速（%）",
         description="2024、2025 年可不填，由重点领域营业收入计算；2023 年按 2022 年数据填写",
     )
     revenue_share: PercentSeries = Field(
-        default_factory=PercentSeries, title="占总营业收入比重（%）",
+        default_factory=PercentSeries,
+        title="占总营业收入比重（%）",
         description="可不填，由重点领域营业收入 ÷ 总营业收入计算",
     )
     gross_margin: GrowthSeries = Field(title="近三年重点领域毛利润率（%）")
@@ -153,7 +156,8 @@ class EnterpriseRD(PayloadModel):
     rd_intensity: PercentSeries = Field(title="研发投入强度（%）")
     key_field_rd_investment: AmountSeries = Field(title="重点领域研发投入（亿元）")
     key_field_rd_intensity: PercentSeries = Field(
-        default_factory=PercentSeries, title="近三年重点领域研发投入强度（%）",
+        default_factory=PercentSeries,
+        title="近三年重点领域研发投入强度（%）",
         description="可不填，由重点领域研发投入 ÷ 重点领域营业收入计算",
     )
 
@@ -204,7 +208,8 @@ class EnterpriseApplication(FormPayload):
     operating_indicators: OperatingIndicators = Field(title="近三年主要经营指标")
     key_field: KeyFieldOperations = Field(title="重点领域近三年经营情况（重点领域相关数据仅限于申报领域，下同）")
     top_products: list[TopProduct] = Field(
-        min_length=1, max_length=MAX_TOP_PRODUCTS,
+        min_length=1,
+        max_length=MAX_TOP_PRODUCTS,
         title="重点领域主导产品情况（2025 年销售收入占总营收前五位的产品）",
         description="最多 5 个，按 2025 年销售收入从高到低排列",
     )
@@ -226,44 +231,64 @@ class EnterpriseApplication(FormPayload):
         out: list[Problem] = []
         info = self.basic_info
         if info.enterprise_type == "其他" and not info.enterprise_type_other:
-            out.append(Problem(("basic_info", "enterprise_type_other"), "required",
-                               "企业类型选择“其他”时，须写明具体类型"))
+            out.append(
+                Problem(("basic_info", "enterprise_type_other"), "required", "企业类型选择“其他”时，须写明具体类型")
+            )
         if info.enterprise_type != "其他" and info.enterprise_type_other:
-            out.append(Problem(("basic_info", "enterprise_type_other"), "not_applicable",
-                               f"企业类型为“{info.enterprise_type}”时不填写“其他”类型"))
-        out += date_not_after(("basic_info", "established_date"), info.established_date, self.cover.fill_date,
-                              "成立日期", "填报日期")
+            out.append(
+                Problem(
+                    ("basic_info", "enterprise_type_other"),
+                    "not_applicable",
+                    f"企业类型为“{info.enterprise_type}”时不填写“其他”类型",
+                )
+            )
+        out += date_not_after(
+            ("basic_info", "established_date"), info.established_date, self.cover.fill_date, "成立日期", "填报日期"
+        )
 
         ops = self.operating_indicators
-        out += series_growth(("operating_indicators", "total_revenue_growth"), ops.total_revenue_growth,
-                             ops.total_revenue, "总营业收入")
+        out += series_growth(
+            ("operating_indicators", "total_revenue_growth"), ops.total_revenue_growth, ops.total_revenue, "总营业收入"
+        )
         out += margin_at_most_100(("operating_indicators", "gross_margin"), ops.gross_margin, "毛利润率")
 
         key = self.key_field
-        out += series_not_above(("key_field", "revenue"), key.revenue, ops.total_revenue,
-                                "重点领域营业收入", "总营业收入")
+        out += series_not_above(
+            ("key_field", "revenue"), key.revenue, ops.total_revenue, "重点领域营业收入", "总营业收入"
+        )
         out += series_growth(("key_field", "revenue_growth"), key.revenue_growth, key.revenue, "重点领域营业收入")
-        out += series_ratio(("key_field", "revenue_share"), key.revenue_share, key.revenue, ops.total_revenue,
-                            "重点领域营业收入 ÷ 总营业收入 × 100")
+        out += series_ratio(
+            ("key_field", "revenue_share"),
+            key.revenue_share,
+            key.revenue,
+            ops.total_revenue,
+            "重点领域营业收入 ÷ 总营业收入 × 100",
+        )
         out += margin_at_most_100(("key_field", "gross_margin"), key.gross_margin, "重点领域毛利润率")
 
         sales = [p.sales_revenue for p in self.top_products]
         out += ranked_descending(("top_products",), sales, "销售收入")
         # The leading products of the key field are sold within the key field's 2025 operating revenue.
-        out += check_not_above(("top_products",), sum(sales), key.revenue.y2025,
-                               "前五位产品销售收入之和", "2025 年重点领域营业收入")
+        out += check_not_above(
+            ("top_products",), sum(sales), key.revenue.y2025, "前五位产品销售收入之和", "2025 年重点领域营业收入"
+        )
 
-        out += series_ratio(("rd", "key_field_rd_intensity"), self.rd.key_field_rd_intensity,
-                            self.rd.key_field_rd_investment, key.revenue,
-                            "重点领域研发投入 ÷ 重点领域营业收入 × 100")
+        out += series_ratio(
+            ("rd", "key_field_rd_intensity"),
+            self.rd.key_field_rd_intensity,
+            self.rd.key_field_rd_investment,
+            key.revenue,
+            "重点领域研发投入 ÷ 重点领域营业收入 × 100",
+        )
         out += self.patents.problems(("patents",))
         out += self.talent.problems(("talent",))
         return out
 
     def complete(self) -> Self:
         ops = self.operating_indicators
-        ops = ops.model_copy(update={"total_revenue_growth": growth_series(ops.total_revenue_growth,
-                                                                           ops.total_revenue)})
+        ops = ops.model_copy(
+            update={"total_revenue_growth": growth_series(ops.total_revenue_growth, ops.total_revenue)}
+        )
         key = self.key_field
         key = key.model_copy(
             update={
@@ -272,8 +297,11 @@ class EnterpriseApplication(FormPayload):
             }
         )
         rd = self.rd.model_copy(
-            update={"key_field_rd_intensity": share_series(self.rd.key_field_rd_intensity,
-                                                           self.rd.key_field_rd_investment, key.revenue)}
+            update={
+                "key_field_rd_intensity": share_series(
+                    self.rd.key_field_rd_intensity, self.rd.key_field_rd_investment, key.revenue
+                )
+            }
         )
         return self.model_copy(
             update={"operating_indicators": ops, "key_field": key, "rd": rd, "talent": self.talent.completed()}

@@ -91,7 +91,8 @@ class ParkMainIndicators(PayloadModel):
 
     total_revenue: AmountSeries = Field(title="总营业收入（亿元）")
     total_revenue_growth: GrowthSeries = Field(
-        default_factory=GrowthSeries, title="总营业收入增长率（%）",
+        default_factory=GrowthSeries,
+        title="总营业收入增长率（%）",
         description="2024、2025 年可不填，由总营业收入计算；2023 年按 2022 年数据填写",
     )
     large_enterprises: CountSeries = Field(title="规模以上企业数量（个）")
@@ -104,11 +105,13 @@ class LeadingIndustry(PayloadModel):
 
     revenue: AmountSeries = Field(title="规模以上企业营业收入（亿元）")
     revenue_share: PercentSeries = Field(
-        default_factory=PercentSeries, title="占园区总营业收入比重（%）",
+        default_factory=PercentSeries,
+        title="占园区总营业收入比重（%）",
         description="可不填，由规模以上企业营业收入 ÷ 园区总营业收入计算",
     )
     revenue_growth: GrowthSeries = Field(
-        default_factory=GrowthSeries, title="近三年规模以上企业营业收入增速（%）",
+        default_factory=GrowthSeries,
+        title="近三年规模以上企业营业收入增速（%）",
         description="2024、2025 年可不填，由规模以上企业营业收入计算；2023 年按 2022 年数据填写",
     )
     enterprises: Count = Field(title="企业数量（个）")
@@ -153,9 +156,7 @@ class InnovationPlatforms(PayloadModel):
     emerging_industry_innovation_centers: Count = Field(title="国家新兴产业创新中心数量（个）")
     engineering_centers: Count = Field(title="国家产业技术工程化中心数量（个）")
     major_facilities: Count = Field(title="国家重大科技基础设施数量（个）")
-    pilot_platforms_and_incubators: Count = Field(
-        title="国家级制造业中试平台和工业和信息化部科技型孵化器数量（个）"
-    )
+    pilot_platforms_and_incubators: Count = Field(title="国家级制造业中试平台和工业和信息化部科技型孵化器数量（个）")
     weighted_platforms: WeightedCount = Field(
         title="国家级创新平台加权数量（个，依托同一单位建设的不同平台或多家单位参与建设的同一平台不重复计算）"
     )
@@ -176,7 +177,8 @@ class ParkTalent(TalentPool):
 
     high_level_talent: Count = Field(title=f"主导产业高水平人才数量（{HIGH_LEVEL_NOTE}）")
     high_level_share: Percent | None = Field(
-        default=None, title="主导产业高水平人才占比（%）",
+        default=None,
+        title="主导产业高水平人才占比（%）",
         description="可不填，由主导产业高水平人才数量 ÷ 从业人员总数量计算",
     )
 
@@ -199,11 +201,10 @@ class ParkApplication(FormPayload):
     basic_info: ParkBasicInfo = Field(title="园区基本信息")
     overall: ParkOverall = Field(title="总体情况")
     main_indicators: ParkMainIndicators = Field(title="近三年主要发展指标")
-    leading_industry: LeadingIndustry = Field(
-        title="主导产业近三年发展情况（主导产业相关数据仅限于申报领域，下同）"
-    )
+    leading_industry: LeadingIndustry = Field(title="主导产业近三年发展情况（主导产业相关数据仅限于申报领域，下同）")
     top_enterprises: list[TopEnterprise] = Field(
-        min_length=1, max_length=MAX_TOP_ENTERPRISES,
+        min_length=1,
+        max_length=MAX_TOP_ENTERPRISES,
         title="主导产业营业收入排名前十的企业（按 2025 年末数据排名）",
         description="最多 10 家，按营业收入从高到低排列",
     )
@@ -225,35 +226,62 @@ class ParkApplication(FormPayload):
     def check(self) -> list[Problem]:
         out: list[Problem] = []
         out += date_not_after(
-            ("basic_info", "approval_date"), self.basic_info.approval_date, self.cover.fill_date,
-            "批复设立日期", "填报日期",
+            ("basic_info", "approval_date"),
+            self.basic_info.approval_date,
+            self.cover.fill_date,
+            "批复设立日期",
+            "填报日期",
         )
         out += check_not_above(
             ("overall", "built_area"), self.overall.built_area, self.overall.planned_area, "建成面积", "规划面积"
         )
 
         main = self.main_indicators
-        out += series_growth(("main_indicators", "total_revenue_growth"), main.total_revenue_growth,
-                             main.total_revenue, "总营业收入")
+        out += series_growth(
+            ("main_indicators", "total_revenue_growth"), main.total_revenue_growth, main.total_revenue, "总营业收入"
+        )
 
         lead = self.leading_industry
-        out += series_not_above(("leading_industry", "revenue"), lead.revenue, main.total_revenue,
-                                "主导产业规模以上企业营业收入", "园区总营业收入")
-        out += series_ratio(("leading_industry", "revenue_share"), lead.revenue_share, lead.revenue,
-                            main.total_revenue, "主导产业规模以上企业营业收入 ÷ 园区总营业收入 × 100")
-        out += series_growth(("leading_industry", "revenue_growth"), lead.revenue_growth, lead.revenue,
-                             "主导产业规模以上企业营业收入")
+        out += series_not_above(
+            ("leading_industry", "revenue"),
+            lead.revenue,
+            main.total_revenue,
+            "主导产业规模以上企业营业收入",
+            "园区总营业收入",
+        )
+        out += series_ratio(
+            ("leading_industry", "revenue_share"),
+            lead.revenue_share,
+            lead.revenue,
+            main.total_revenue,
+            "主导产业规模以上企业营业收入 ÷ 园区总营业收入 × 100",
+        )
+        out += series_growth(
+            ("leading_industry", "revenue_growth"), lead.revenue_growth, lead.revenue, "主导产业规模以上企业营业收入"
+        )
         # Every kind of enterprise of the leading industry is among its enterprises.
-        for name in ("large_enterprises", "tech_smes", "high_tech_enterprises", "specialized_smes",
-                     "little_giants", "single_champions"):
+        for name in (
+            "large_enterprises",
+            "tech_smes",
+            "high_tech_enterprises",
+            "specialized_smes",
+            "little_giants",
+            "single_champions",
+        ):
             label = LeadingIndustry.model_fields[name].title or name
-            out += check_not_above(("leading_industry", name), getattr(lead, name), lead.enterprises,
-                                   label.removesuffix("（个）"), "企业数量")
+            out += check_not_above(
+                ("leading_industry", name),
+                getattr(lead, name),
+                lead.enterprises,
+                label.removesuffix("（个）"),
+                "企业数量",
+            )
 
         out += ranked_descending(("top_enterprises",), [e.revenue for e in self.top_enterprises], "营业收入")
         # The ranked enterprises are enterprises of the leading industry.
-        out += check_not_above(("top_enterprises",), len(self.top_enterprises), lead.enterprises,
-                               "排名前十企业的行数", "主导产业企业数量")
+        out += check_not_above(
+            ("top_enterprises",), len(self.top_enterprises), lead.enterprises, "排名前十企业的行数", "主导产业企业数量"
+        )
         out += self.patents.problems(("patents",))
         out += self.talent.problems(("talent",))
         return out

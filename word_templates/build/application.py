@@ -140,9 +140,11 @@ def section_row(title: str, width: int = WIDTH) -> list[C]:
 
 
 def year_header() -> list[C]:
-    return [C("项目/年度", kind="header")] + [C(f"{y} 年", kind="header") for y in (2023, 2024, 2025)] + [
-        C("近三年平均值", kind="header")
-    ]
+    return (
+        [C("项目/年度", kind="header")]
+        + [C(f"{y} 年", kind="header") for y in (2023, 2024, 2025)]
+        + [C("近三年平均值", kind="header")]
+    )
 
 
 def year_row(label: str, series: str) -> list[C]:
@@ -167,8 +169,12 @@ def text_row(label: str, value: str, width: int = len(TEXT_GRID)) -> list[C]:
 
 def text_pair_row(label1: str, value1: str, label2: str, value2: str) -> list[C]:
     """Two label/text-value pairs on the 4-column `TEXT_GRID`."""
-    return [C(label1), C("{{ " + value1 + " }}", kind="value", align="left"),
-            C(label2), C("{{ " + value2 + " }}", kind="value", align="left")]
+    return [
+        C(label1),
+        C("{{ " + value1 + " }}", kind="value", align="left"),
+        C(label2),
+        C("{{ " + value2 + " }}", kind="value", align="left"),
+    ]
 
 
 def number_row(label: str, value: str) -> list[C]:
@@ -196,8 +202,7 @@ class Blocks:
             p._p.get_or_add_pPr().append(rpr)
         self.count += 1
 
-    def table(self, rows: Sequence[Sequence[C] | str], *, header_rows: int = 1,
-              grid: Sequence[float] = GRID) -> Table:
+    def table(self, rows: Sequence[Sequence[C] | str], *, header_rows: int = 1, grid: Sequence[float] = GRID) -> Table:
         self._gap()
         return kit.table(self.doc, grid, rows, header_rows=header_rows)
 

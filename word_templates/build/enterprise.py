@@ -59,17 +59,20 @@ def build(path: Path) -> None:
     kit.paragraph(doc, "一、基本情况", style="Heading 1")
     blocks = Blocks(doc)
     b = "p.basic_info."
-    basic = blocks.table([
-        section_row("企业基本信息", TEXT_WIDTH),
-        text_row("企业名称", b + "name"),
-        text_row("统一社会信用代码", b + "credit_code"),
-        [C("企业类型"), C("", span=TEXT_WIDTH - 1, kind="value", align="left")],
-        text_row("注册地址", b + "registered_address"),
-        text_row("主营业务", b + "main_business"),
-        text_pair_row("成立日期", b + "established_date", "法定代表人", b + "legal_representative"),
-        # Several phone numbers: one per line (a long run of digits would break anywhere).
-        text_pair_row("联系人及职务", b + "contact", "联系电话", b + "phone_lines"),
-    ], grid=TEXT_GRID)
+    basic = blocks.table(
+        [
+            section_row("企业基本信息", TEXT_WIDTH),
+            text_row("企业名称", b + "name"),
+            text_row("统一社会信用代码", b + "credit_code"),
+            [C("企业类型"), C("", span=TEXT_WIDTH - 1, kind="value", align="left")],
+            text_row("注册地址", b + "registered_address"),
+            text_row("主营业务", b + "main_business"),
+            text_pair_row("成立日期", b + "established_date", "法定代表人", b + "legal_representative"),
+            # Several phone numbers: one per line (a long run of digits would break anywhere).
+            text_pair_row("联系人及职务", b + "contact", "联系电话", b + "phone_lines"),
+        ],
+        grid=TEXT_GRID,
+    )
     # ☐ 国有 ☐ 民营 ☐ 合资 ☐ 其他_____ : ☑ marks the payload's type; "其他" carries its free text. The tags
     # hold no quoted strings (see `underlined_blank`), hence the model's is_* properties.
     type_parts: list[tuple[str, bool]] = [
@@ -81,88 +84,142 @@ def build(path: Path) -> None:
     fill_runs(basic.rows[3].cells[1], type_parts)
 
     rc = "p.recognitions."
-    recognitions = blocks.table([
-        section_row("企业认定情况", TEXT_WIDTH),
-        [C("{{ " + rc + "high_tech|checkbox }} 高新技术企业", span=2),
-         C("{{ " + rc + "specialized_sme|checkbox }} 专精特新中小企业", span=2)],
-        [C("{{ " + rc + "little_giant|checkbox }} 专精特新“小巨人”企业", span=2),
-         C("{{ " + rc + "single_champion|checkbox }} 制造业单项冠军企业", span=2)],
-        [C("", span=TEXT_WIDTH)],
-    ], grid=TEXT_GRID)
-    fill_runs(recognitions.rows[3].cells[0],
-              [("{{ " + rc + "other|checkbox }} 其他 ", False), *underlined_blank(rc + "other", 12)])
+    recognitions = blocks.table(
+        [
+            section_row("企业认定情况", TEXT_WIDTH),
+            [
+                C("{{ " + rc + "high_tech|checkbox }} 高新技术企业", span=2),
+                C("{{ " + rc + "specialized_sme|checkbox }} 专精特新中小企业", span=2),
+            ],
+            [
+                C("{{ " + rc + "little_giant|checkbox }} 专精特新“小巨人”企业", span=2),
+                C("{{ " + rc + "single_champion|checkbox }} 制造业单项冠军企业", span=2),
+            ],
+            [C("", span=TEXT_WIDTH)],
+        ],
+        grid=TEXT_GRID,
+    )
+    fill_runs(
+        recognitions.rows[3].cells[0],
+        [("{{ " + rc + "other|checkbox }} 其他 ", False), *underlined_blank(rc + "other", 12)],
+    )
 
     o = "p.operating_indicators."
-    blocks.years("近三年主要经营指标", [
-        ("总营业收入（亿元）", o + "total_revenue"),
-        ("总营业收入增长率（%）", o + "total_revenue_growth"),
-        ("毛利润率（%）", o + "gross_margin"),
-        ("税金总额（亿元）", o + "taxes"),
-        ("年末从业人员数量（人）", o + "employees"),
-    ])
+    blocks.years(
+        "近三年主要经营指标",
+        [
+            ("总营业收入（亿元）", o + "total_revenue"),
+            ("总营业收入增长率（%）", o + "total_revenue_growth"),
+            ("毛利润率（%）", o + "gross_margin"),
+            ("税金总额（亿元）", o + "taxes"),
+            ("年末从业人员数量（人）", o + "employees"),
+        ],
+    )
     k = "p.key_field."
-    blocks.years("重点领域近三年经营情况（重点领域相关数据仅限于申报领域，下同）", [
-        ("营业收入（亿元）", k + "revenue"),
-        ("近三年重点领域营业收入增速（%）", k + "revenue_growth"),
-        ("占总营业收入比重（%）", k + "revenue_share"),
-        ("近三年重点领域毛利润率（%）", k + "gross_margin"),
-    ])
+    blocks.years(
+        "重点领域近三年经营情况（重点领域相关数据仅限于申报领域，下同）",
+        [
+            ("营业收入（亿元）", k + "revenue"),
+            ("近三年重点领域营业收入增速（%）", k + "revenue_growth"),
+            ("占总营业收入比重（%）", k + "revenue_share"),
+            ("近三年重点领域毛利润率（%）", k + "gross_margin"),
+        ],
+    )
     blocks.table(
         [
             section_row("重点领域主导产品情况（2025 年销售收入占总营收前五位的产品）"),
-            [C("产品名称", kind="header"), C("销售收入（亿元）", kind="header"),
-             C("国内市场占有率（%）", span=3, kind="header")],
+            [
+                C("产品名称", kind="header"),
+                C("销售收入（亿元）", kind="header"),
+                C("国内市场占有率（%）", span=3, kind="header"),
+            ],
             f"{{%tr for x in p.top_products|rows({TOP_PRODUCT_ROWS}) %}}",
-            [C("{{ x.name }}"), C("{{ x.sales_revenue }}", kind="value"),
-             C("{{ x.domestic_market_share }}", span=3, kind="value")],
+            [
+                C("{{ x.name }}"),
+                C("{{ x.sales_revenue }}", kind="value"),
+                C("{{ x.domestic_market_share }}", span=3, kind="value"),
+            ],
             "{%tr endfor %}",
         ],
         header_rows=2,
     )
     r = "p.rd."
-    blocks.years("近三年研发投入情况", [
-        ("研发投入强度（%）", r + "rd_intensity"),
-        ("重点领域研发投入（亿元）", r + "key_field_rd_investment"),
-        ("近三年重点领域研发投入强度（%）", r + "key_field_rd_intensity"),
-    ])
+    blocks.years(
+        "近三年研发投入情况",
+        [
+            ("研发投入强度（%）", r + "rd_intensity"),
+            ("重点领域研发投入（亿元）", r + "key_field_rd_investment"),
+            ("近三年重点领域研发投入强度（%）", r + "key_field_rd_intensity"),
+        ],
+    )
     a = "p.awards."
-    blocks.table([
-        section_row("重点领域重大技术突破情况"),
-        pair_row("获得国家自然科学奖特等奖数量（个）", a + "natural_science_special",
-                 "获得国家自然科学奖一等奖数量（个）", a + "natural_science_first"),
-        pair_row("获得国家自然科学奖二等奖数量（个）", a + "natural_science_second",
-                 "获得国家技术发明奖特等奖数量（个）", a + "invention_special"),
-        pair_row("获得国家技术发明奖一等奖数量（个）", a + "invention_first",
-                 "获得国家技术发明奖二等奖数量（个）", a + "invention_second"),
-        pair_row("获得国家科技进步奖特等奖数量（个）", a + "progress_special",
-                 "获得国家科技进步奖一等奖数量（个）", a + "progress_first"),
-        pair_row("获得国家科技进步奖二等奖数量（个）", a + "progress_second",
-                 "获得省部级奖励数量（个）", a + "provincial"),
-        number_row("科技奖励加权数量（个）", a + "weighted_awards"),
-    ])
+    blocks.table(
+        [
+            section_row("重点领域重大技术突破情况"),
+            pair_row(
+                "获得国家自然科学奖特等奖数量（个）",
+                a + "natural_science_special",
+                "获得国家自然科学奖一等奖数量（个）",
+                a + "natural_science_first",
+            ),
+            pair_row(
+                "获得国家自然科学奖二等奖数量（个）",
+                a + "natural_science_second",
+                "获得国家技术发明奖特等奖数量（个）",
+                a + "invention_special",
+            ),
+            pair_row(
+                "获得国家技术发明奖一等奖数量（个）",
+                a + "invention_first",
+                "获得国家技术发明奖二等奖数量（个）",
+                a + "invention_second",
+            ),
+            pair_row(
+                "获得国家科技进步奖特等奖数量（个）",
+                a + "progress_special",
+                "获得国家科技进步奖一等奖数量（个）",
+                a + "progress_first",
+            ),
+            pair_row(
+                "获得国家科技进步奖二等奖数量（个）",
+                a + "progress_second",
+                "获得省部级奖励数量（个）",
+                a + "provincial",
+            ),
+            number_row("科技奖励加权数量（个）", a + "weighted_awards"),
+        ]
+    )
     pt = "p.patents."
-    blocks.table([
-        section_row("重点领域知识产权创造情况（仅统计作为第一完成单位的专利）"),
-        number_row("有效发明专利数量（件）", pt + "invention_patents"),
-        number_row("其中，获得中国专利奖金奖数量（件）", pt + "gold_awards"),
-        number_row("其中，获得中国专利奖银奖数量（件）", pt + "silver_awards"),
-        number_row("有效发明专利加权数量（件，同一专利不重复计算）", pt + "weighted_patents"),
-    ])
+    blocks.table(
+        [
+            section_row("重点领域知识产权创造情况（仅统计作为第一完成单位的专利）"),
+            number_row("有效发明专利数量（件）", pt + "invention_patents"),
+            number_row("其中，获得中国专利奖金奖数量（件）", pt + "gold_awards"),
+            number_row("其中，获得中国专利奖银奖数量（件）", pt + "silver_awards"),
+            number_row("有效发明专利加权数量（件，同一专利不重复计算）", pt + "weighted_patents"),
+        ]
+    )
     s = "p.standards."
-    blocks.table([
-        section_row("重点领域标准供给情况"),
-        pair_row("制修订的国际标准数量（个）", s + "international", "制修订的国家标准数量（个）", s + "national"),
-        pair_row("制修订的行业标准数量（个）", s + "industry", "标准加权数量（个）", s + "weighted_standards"),
-    ])
+    blocks.table(
+        [
+            section_row("重点领域标准供给情况"),
+            pair_row("制修订的国际标准数量（个）", s + "international", "制修订的国家标准数量（个）", s + "national"),
+            pair_row("制修订的行业标准数量（个）", s + "industry", "标准加权数量（个）", s + "weighted_standards"),
+        ]
+    )
     t = "p.talent."
-    blocks.table([
-        section_row("重点领域人才集聚情况"),
-        pair_row("研究生学历人员数量（人）", t + "postgraduates", "高级职称人员数量（人）", t + "senior_titles"),
-        pair_row("高技能人才数量（人）", t + "high_skilled", "从业人员总数量（人）", t + "total_employees"),
-        number_row("高水平人才数量（高水平人才包括研究生学历人员、高级职称人员和高技能人才，同一人员不重复计算）",
-                   t + "high_level_talent"),
-        number_row("高水平人才占比（%）", t + "high_level_share"),
-    ])
+    blocks.table(
+        [
+            section_row("重点领域人才集聚情况"),
+            pair_row("研究生学历人员数量（人）", t + "postgraduates", "高级职称人员数量（人）", t + "senior_titles"),
+            pair_row("高技能人才数量（人）", t + "high_skilled", "从业人员总数量（人）", t + "total_employees"),
+            number_row(
+                "高水平人才数量（高水平人才包括研究生学历人员、高级职称人员和高技能人才，同一人员不重复计算）",
+                t + "high_level_talent",
+            ),
+            number_row("高水平人才占比（%）", t + "high_level_share"),
+        ]
+    )
     blocks.narrative("重点领域场景创新情况", "p.scenario_innovation")
     blocks.narrative("重点领域商业模式创新情况", "p.business_model_innovation")
     blocks.narrative("公司治理情况", "p.corporate_governance")

@@ -55,30 +55,42 @@ def build(path: Path) -> None:
     kit.paragraph(doc, "一、基本情况", style="Heading 1")
     blocks = Blocks(doc)
     b = "p.basic_info."
-    blocks.table([
-        section_row("园区基本信息", TEXT_WIDTH),
-        text_row("园区名称", b + "name"),
-        text_row("园区地址", b + "address"),
-        text_pair_row("批复设立日期", b + "approval_date", "批复单位", b + "approval_authority"),
-        text_pair_row("管理机构", b + "management_body", "负责人及职务", b + "head"),
-        # Several phone numbers: one per line (a long run of digits would break anywhere).
-        text_pair_row("联系人及职务", b + "contact", "联系电话", b + "phone_lines"),
-    ], grid=TEXT_GRID)
+    blocks.table(
+        [
+            section_row("园区基本信息", TEXT_WIDTH),
+            text_row("园区名称", b + "name"),
+            text_row("园区地址", b + "address"),
+            text_pair_row("批复设立日期", b + "approval_date", "批复单位", b + "approval_authority"),
+            text_pair_row("管理机构", b + "management_body", "负责人及职务", b + "head"),
+            # Several phone numbers: one per line (a long run of digits would break anywhere).
+            text_pair_row("联系人及职务", b + "contact", "联系电话", b + "phone_lines"),
+        ],
+        grid=TEXT_GRID,
+    )
     o = "p.overall."
-    blocks.table([
-        section_row("总体情况"),
-        pair_row("规划面积（公顷）", o + "planned_area", "建成面积（公顷）", o + "built_area"),
-        pair_row("近三年单位土地平均投资强度（万元/公顷）", o + "land_investment_intensity",
-                 "近三年单位土地平均产出（万元/公顷）", o + "land_output"),
-    ])
+    blocks.table(
+        [
+            section_row("总体情况"),
+            pair_row("规划面积（公顷）", o + "planned_area", "建成面积（公顷）", o + "built_area"),
+            pair_row(
+                "近三年单位土地平均投资强度（万元/公顷）",
+                o + "land_investment_intensity",
+                "近三年单位土地平均产出（万元/公顷）",
+                o + "land_output",
+            ),
+        ]
+    )
     m = "p.main_indicators."
-    blocks.years("近三年主要发展指标", [
-        ("总营业收入（亿元）", m + "total_revenue"),
-        ("总营业收入增长率（%）", m + "total_revenue_growth"),
-        ("规模以上企业数量（个）", m + "large_enterprises"),
-        ("年末从业人员数量（人）", m + "employees"),
-        ("全员劳动生产率（万元/人）", m + "labour_productivity"),
-    ])
+    blocks.years(
+        "近三年主要发展指标",
+        [
+            ("总营业收入（亿元）", m + "total_revenue"),
+            ("总营业收入增长率（%）", m + "total_revenue_growth"),
+            ("规模以上企业数量（个）", m + "large_enterprises"),
+            ("年末从业人员数量（人）", m + "employees"),
+            ("全员劳动生产率（万元/人）", m + "labour_productivity"),
+        ],
+    )
     li = "p.leading_industry."
     blocks.years(
         "主导产业近三年发展情况（主导产业相关数据仅限于申报领域，下同）",
@@ -89,10 +101,18 @@ def build(path: Path) -> None:
         ],
         [
             pair_row("企业数量（个）", li + "enterprises", "规模以上企业数量（个）", li + "large_enterprises"),
-            pair_row("科技和创新型中小企业数量（个）", li + "tech_smes",
-                     "高新技术企业数量（个）", li + "high_tech_enterprises"),
-            pair_row("专精特新中小企业数量（个）", li + "specialized_smes",
-                     "专精特新“小巨人”企业数量（个）", li + "little_giants"),
+            pair_row(
+                "科技和创新型中小企业数量（个）",
+                li + "tech_smes",
+                "高新技术企业数量（个）",
+                li + "high_tech_enterprises",
+            ),
+            pair_row(
+                "专精特新中小企业数量（个）",
+                li + "specialized_smes",
+                "专精特新“小巨人”企业数量（个）",
+                li + "little_giants",
+            ),
             number_row("制造业单项冠军企业数量（个）", li + "single_champions"),
             number_row("优质企业加权数量（个，同一企业不重复计算）", li + "weighted_quality_enterprises"),
         ],
@@ -100,64 +120,104 @@ def build(path: Path) -> None:
     blocks.table(
         [
             section_row("主导产业营业收入排名前十的企业（按 2025 年末数据排名）"),
-            [C("企业名称", kind="header"), C("营业收入（亿元）", kind="header"),
-             C("主营业务和主要产品", span=3, kind="header")],
+            [
+                C("企业名称", kind="header"),
+                C("营业收入（亿元）", kind="header"),
+                C("主营业务和主要产品", span=3, kind="header"),
+            ],
             f"{{%tr for e in p.top_enterprises|rows({TOP_ENTERPRISE_ROWS}) %}}",
-            [C("{{ e.name }}"), C("{{ e.revenue }}", kind="value"),
-             C("{{ e.main_business }}", span=3, kind="value", align="left")],
+            [
+                C("{{ e.name }}"),
+                C("{{ e.revenue }}", kind="value"),
+                C("{{ e.main_business }}", span=3, kind="value", align="left"),
+            ],
             "{%tr endfor %}",
         ],
         header_rows=2,
     )
     r = "p.rd."
-    blocks.years("近三年研发投入情况", [
-        ("园区研发投入强度（%）", r + "park_rd_intensity"),
-        ("主导产业研发投入（亿元）", r + "leading_rd_investment"),
-        ("近三年主导产业研发投入强度（%）", r + "leading_rd_intensity"),
-    ])
-    blocks.years("主导产业创新合作情况", [
-        ("技术合同成交额（亿元）", "p.innovation_cooperation.technology_contract_value"),
-    ])
+    blocks.years(
+        "近三年研发投入情况",
+        [
+            ("园区研发投入强度（%）", r + "park_rd_intensity"),
+            ("主导产业研发投入（亿元）", r + "leading_rd_investment"),
+            ("近三年主导产业研发投入强度（%）", r + "leading_rd_intensity"),
+        ],
+    )
+    blocks.years(
+        "主导产业创新合作情况",
+        [
+            ("技术合同成交额（亿元）", "p.innovation_cooperation.technology_contract_value"),
+        ],
+    )
     ip = "p.innovation_platforms."
-    blocks.table([
-        section_row("主导产业创新平台建设情况"),
-        pair_row("国家实验室数量（个）", ip + "national_labs", "全国重点实验室数量（个）", ip + "state_key_labs"),
-        pair_row("国家制造业创新中心数量（个）", ip + "manufacturing_innovation_centers",
-                 "国家技术创新中心数量（个）", ip + "technology_innovation_centers"),
-        pair_row("国家新兴产业创新中心数量（个）", ip + "emerging_industry_innovation_centers",
-                 "国家产业技术工程化中心数量（个）", ip + "engineering_centers"),
-        pair_row("国家重大科技基础设施数量（个）", ip + "major_facilities",
-                 "国家级制造业中试平台和工业和信息化部科技型孵化器数量（个）", ip + "pilot_platforms_and_incubators"),
-        number_row("国家级创新平台加权数量（个，依托同一单位建设的不同平台或多家单位参与建设的同一平台不重复计算）",
-                   ip + "weighted_platforms"),
-    ])
+    blocks.table(
+        [
+            section_row("主导产业创新平台建设情况"),
+            pair_row("国家实验室数量（个）", ip + "national_labs", "全国重点实验室数量（个）", ip + "state_key_labs"),
+            pair_row(
+                "国家制造业创新中心数量（个）",
+                ip + "manufacturing_innovation_centers",
+                "国家技术创新中心数量（个）",
+                ip + "technology_innovation_centers",
+            ),
+            pair_row(
+                "国家新兴产业创新中心数量（个）",
+                ip + "emerging_industry_innovation_centers",
+                "国家产业技术工程化中心数量（个）",
+                ip + "engineering_centers",
+            ),
+            pair_row(
+                "国家重大科技基础设施数量（个）",
+                ip + "major_facilities",
+                "国家级制造业中试平台和工业和信息化部科技型孵化器数量（个）",
+                ip + "pilot_platforms_and_incubators",
+            ),
+            number_row(
+                "国家级创新平台加权数量（个，依托同一单位建设的不同平台或多家单位参与建设的同一平台不重复计算）",
+                ip + "weighted_platforms",
+            ),
+        ]
+    )
     pt = "p.patents."
-    blocks.table([
-        section_row("主导产业创新成果产出情况（仅统计作为第一完成单位的专利）"),
-        number_row("有效发明专利数量（件）", pt + "invention_patents"),
-        number_row("其中，获得中国专利奖金奖数量（件）", pt + "gold_awards"),
-        number_row("其中，获得中国专利奖银奖数量（件）", pt + "silver_awards"),
-        number_row("有效发明专利加权数量（件，同一专利不重复计算）", pt + "weighted_patents"),
-    ])
+    blocks.table(
+        [
+            section_row("主导产业创新成果产出情况（仅统计作为第一完成单位的专利）"),
+            number_row("有效发明专利数量（件）", pt + "invention_patents"),
+            number_row("其中，获得中国专利奖金奖数量（件）", pt + "gold_awards"),
+            number_row("其中，获得中国专利奖银奖数量（件）", pt + "silver_awards"),
+            number_row("有效发明专利加权数量（件，同一专利不重复计算）", pt + "weighted_patents"),
+        ]
+    )
     blocks.years("主导产业融资情况", [("融资额（亿元）", "p.financing.financing_amount")])
     t = "p.talent."
-    blocks.table([
-        section_row("主导产业人才队伍建设情况"),
-        pair_row("研究生学历人员数量（人）", t + "postgraduates", "高级职称人员数量（人）", t + "senior_titles"),
-        pair_row("高技能人才数量（人）", t + "high_skilled", "从业人员总数量（人）", t + "total_employees"),
-        number_row("主导产业高水平人才数量（高水平人才包括研究生学历人员、高级职称人员和高技能人才，"
-                   "同一人员不重复计算）", t + "high_level_talent"),
-        number_row("主导产业高水平人才占比（%）", t + "high_level_share"),
-    ])
+    blocks.table(
+        [
+            section_row("主导产业人才队伍建设情况"),
+            pair_row("研究生学历人员数量（人）", t + "postgraduates", "高级职称人员数量（人）", t + "senior_titles"),
+            pair_row("高技能人才数量（人）", t + "high_skilled", "从业人员总数量（人）", t + "total_employees"),
+            number_row(
+                "主导产业高水平人才数量（高水平人才包括研究生学历人员、高级职称人员和高技能人才，同一人员不重复计算）",
+                t + "high_level_talent",
+            ),
+            number_row("主导产业高水平人才占比（%）", t + "high_level_share"),
+        ]
+    )
     d = "p.digitalisation."
-    blocks.table([
-        section_row("主导产业数字化发展水平"),
-        pair_row("领航级智能工厂数量（个）", d + "pilot_factories",
-                 "卓越级智能工厂数量（个）", d + "excellent_factories"),
-        pair_row("先进级智能工厂数量（个）", d + "advanced_factories",
-                 "基础级智能工厂数量（个）", d + "basic_factories"),
-        pair_row("智能工厂加权数量（个）", d + "weighted_factories", "智能工厂占比（%）", d + "smart_factory_share"),
-    ])
+    blocks.table(
+        [
+            section_row("主导产业数字化发展水平"),
+            pair_row(
+                "领航级智能工厂数量（个）", d + "pilot_factories", "卓越级智能工厂数量（个）", d + "excellent_factories"
+            ),
+            pair_row(
+                "先进级智能工厂数量（个）", d + "advanced_factories", "基础级智能工厂数量（个）", d + "basic_factories"
+            ),
+            pair_row(
+                "智能工厂加权数量（个）", d + "weighted_factories", "智能工厂占比（%）", d + "smart_factory_share"
+            ),
+        ]
+    )
     blocks.narrative("主导产业产业政策情况", "p.industrial_policy")
     blocks.narrative("主导产业公共服务水平情况", "p.public_service")
 
