@@ -11,6 +11,7 @@ import hashlib
 import io
 import json
 import re
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -48,14 +49,11 @@ def enterprise() -> tuple[Package, list[Attachment]]:
 
 def small_attachments() -> list[Attachment]:
     park_dir = SAMPLES / "attachments" / "park"
+    finance = (park_dir / "5" / "融资情况证明材料.pdf").read_bytes()
     return [
         Attachment.from_path(park_dir / "1" / "01_示范基地空间布局平面图.png", 1),
-        Attachment(
-            item=5,
-            title="融资情况证明",
-            data=(park_dir / "5" / "融资情况证明材料.pdf").read_bytes(),
-            filename="融资.pdf",
-        ),
+        Attachment(item=5, title="融资情况证明", data=finance, filename="融资.pdf"),
+        Attachment.from_path(park_dir / "7" / "节能环保与安全生产达标说明.docx", 7),
     ]
 
 
@@ -269,7 +267,7 @@ def test_items_without_files_say_so(small):
     r = reader(small.merged_pdf)
     sections = {title: page for depth, title, page in outline_entries(r) if title in SECTION_TITLES}
     text = "".join(page_text(r, i) for i in range(sections["三、附件清单"], sections["四、推荐单位意见"] + 1))
-    assert text.count("（未提供）") == 6
+    assert text.count("（未提供）") == 5
     assert f"融资情况证明（第 {small.parts[2].first_number}–{small.parts[2].last_number} 页）" in text.replace("\n", "")
 
 
@@ -432,3 +430,40 @@ def test_cli_builds_the_package_and_infers_the_template(tmp_path):
     merged = reader((folders[0] / "完整申报材料.pdf").read_bytes())
     assert len(merged.pages) == json.loads((folders[0] / "manifest.json").read_text())["pages"]["total"]
     assert (out / f"{folders[0].name}.zip").exists()
+
+
+# --- reproducible LibreOffice output -------------------------------------------------------------------------
+
+
+def test_font_normalisation_removes_the_unique_ids_and_keeps_the_rendering(small, tmp_path):
+    from service.packaging.convert import docx_to_pdf
+    from service.packaging.listing import without_footers
+    from service.packaging.reproducible import eexec_decrypt, normalise_fonts
+
+    raw = docx_to_pdf(without_footers(small.application_docx))
+    pdf = pikepdf.open(io.BytesIO(raw))
+    assert normalise_fonts(pdf) >= 1
+    normalised = io.BytesIO()
+    pdf.save(normalised)
+    fonts = 0
+    reopened = pikepdf.open(io.BytesIO(normalised.getvalue()))
+    for obj in reopened.objects:
+        if isinstance(obj, pikepdf.Dictionary) and "/FontFile" in obj:
+            data = obj.FontFile.read_bytes()
+            l1, l2 = int(obj.FontFile.Length1), int(obj.FontFile.Length2)
+            assert b"/UniqueID" not in data[:l1]
+            assert b"/UniqueID" not in eexec_decrypt(data[l1 : l1 + l2])
+            assert b"/CharStrings" in eexec_decrypt(data[l1 : l1 + l2])
+            fonts += 1
+    assert fonts >= 1
+    (tmp_path / "raw.pdf").write_bytes(raw)
+    (tmp_path / "norm.pdf").write_bytes(normalised.getvalue())
+    for name in ("raw", "norm"):
+        subprocess.run(
+            ["pdftoppm", "-r", "50", "-f", "2", "-l", "3", "-png", str(tmp_path / f"{name}.pdf"), str(tmp_path / name)],
+            check=True,
+        )
+    raw_pngs, norm_pngs = sorted(tmp_path.glob("raw-*.png")), sorted(tmp_path.glob("norm-*.png"))
+    assert len(raw_pngs) == len(norm_pngs) == 2
+    for before, after in zip(raw_pngs, norm_pngs, strict=True):
+        assert before.read_bytes() == after.read_bytes()

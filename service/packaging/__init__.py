@@ -56,6 +56,7 @@ from service.packaging.errors import (
     Repair,
 )
 from service.packaging.listing import ItemRefs, ListedFile, RenderedApplication, final_pass, first_pass, item_label
+from service.packaging.reproducible import normalise_fonts
 
 __all__ = [
     "STEPS",
@@ -289,8 +290,10 @@ def assemble_package(
     final = final_pass(render_timed, convert_app_timed, _measure_application, listed, first_result)
 
     report("merge")
-    with timer("merge"):
+    with timer("normalise"):
         app_doc = pikepdf.open(io.BytesIO(final.pdf))
+        normalise_fonts(app_doc)  # LibreOffice's font IDs change from one conversion to the next
+    with timer("merge"):
         sections = merge.application_sections(app_doc, final.pdf)
         sources = [app_doc, *(la.pdf for la in loaded)]
         merged = merge.merge(sources)

@@ -36,6 +36,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from service.packaging.convert import ConversionFailed
 from service.packaging.errors import AttachmentError, Repair
+from service.packaging.reproducible import normalise_fonts
 
 MB = 1024 * 1024
 MM = 72 / 25.4
@@ -319,7 +320,9 @@ def docx_to_pdf(name: str, data: bytes, convert: Converter) -> pikepdf.Pdf:
         raise AttachmentError(
             "attachment_conversion_failed", name, f"Word 文档转换为 PDF 失败：{exc.message}"
         ) from None
-    return pikepdf.open(io.BytesIO(pdf_bytes))
+    pdf = pikepdf.open(io.BytesIO(pdf_bytes))
+    normalise_fonts(pdf)  # LibreOffice's font IDs change from one conversion to the next
+    return pdf
 
 
 # --- images ------------------------------------------------------------------------------------------------

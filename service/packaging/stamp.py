@@ -59,8 +59,7 @@ class StampResult:
 
 
 def visible_box(page: pikepdf.Page) -> tuple[float, float, float, float]:
-    box = page.obj.get("/CropBox") or page.obj.get("/MediaBox")
-    x0, y0, x1, y1 = (float(v) for v in box)
+    x0, y0, x1, y1 = (float(v) for v in page.cropbox)  # the CropBox, else the (inherited) MediaBox
     return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
 
 
