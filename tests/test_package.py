@@ -467,3 +467,27 @@ def test_font_normalisation_removes_the_unique_ids_and_keeps_the_rendering(small
     assert len(raw_pngs) == len(norm_pngs) == 2
     for before, after in zip(raw_pngs, norm_pngs, strict=True):
         assert before.read_bytes() == after.read_bytes()
+
+
+def test_rotated_pages_are_turned_upright_so_the_number_goes_at_the_visible_bottom():
+    from service.packaging.attachments import PackageLimits, load
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(595, 842))
+    pdf.pages[0].Rotate = 90
+    out = io.BytesIO()
+    pdf.save(out)
+    loaded = load(
+        Attachment(item=8, title="横向表格", data=out.getvalue(), filename="横向.pdf"), 1, PackageLimits(), bytes
+    )
+    page = loaded.pdf.pages[0]
+    assert "/Rotate" not in page.obj
+    assert [round(float(v)) for v in page.mediabox] == [0, 0, 842, 595]
+
+
+def test_titles_come_from_file_names_without_ordering_prefixes():
+    from service.packaging.attachments import title_from_filename
+
+    assert title_from_filename("02_高新技术企业证书.pdf") == "高新技术企业证书"
+    assert title_from_filename("1. 布局图.png") == "布局图"
+    assert title_from_filename("2024年报.pdf") == "2024年报"

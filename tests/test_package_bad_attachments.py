@@ -217,3 +217,17 @@ def test_cli_rejects_files_outside_item_folders(tmp_path):
     assert result.exit_code == 1
     assert "散落的文件.pdf" in result.output and "attachment_list_invalid" in result.output
     assert not out.exists()
+
+
+def test_attachments_json_cannot_point_outside_the_directory(tmp_path):
+    from service.packaging import AttachmentListError, attachments_from_dir
+
+    (tmp_path / "secret.pdf").write_bytes(blank_pdf(1))
+    folder = tmp_path / "attachments"
+    folder.mkdir()
+    (folder / "attachments.json").write_text(
+        json.dumps([{"file": "../secret.pdf", "item": 1, "title": "越界"}]), encoding="utf-8"
+    )
+    with pytest.raises(AttachmentListError) as info:
+        attachments_from_dir(folder)
+    assert "../secret.pdf" in info.value.message and info.value.code == "attachment_list_invalid"
