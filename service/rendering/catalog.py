@@ -82,6 +82,27 @@ CATALOG: dict[str, TemplateSpec] = {
             model_path="service.payloads.enterprise:EnterpriseApplication",
             file_stem="创建申请书（示范企业）",
         ),
+        TemplateSpec(
+            id="city_recommendation_summary",
+            title="国家新兴产业发展示范基地创建对象推荐汇总表（地市）",
+            description="广东省通知附件1：地市工业和信息化主管部门填报的推荐汇总表，园区类和企业类分别列表，按推荐优先级排序。",
+            model_path="service.payloads.summaries:CityRecommendationSummary",
+            file_stem="推荐汇总表（地市）",
+        ),
+        TemplateSpec(
+            id="province_recommendation_summary",
+            title="国家新兴产业发展示范基地创建对象推荐汇总表",
+            description="工业和信息化部通知附件1：省级工业和信息化主管部门报部的推荐汇总表，园区类和企业类分别列表。",
+            model_path="service.payloads.summaries:ProvinceRecommendationSummary",
+            file_stem="推荐汇总表（省级）",
+        ),
+        TemplateSpec(
+            id="meeting_rsvp",
+            title="参会回执",
+            description="广东省通知附件2：申报培训会参会回执，含参会人员、参会形式和报送时限。",
+            model_path="service.payloads.meeting:MeetingRsvp",
+            file_stem="参会回执",
+        ),
     )
 }
 TEMPLATE_IDS = tuple(CATALOG)

@@ -8,12 +8,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from word_templates.build import enterprise, park
+from word_templates.build import enterprise, meeting, park, summaries
 from word_templates.build.kit import TEMPLATES_DIR
 
 BUILDERS: list[tuple[str, Callable[[Path], None]]] = [
     ("park_application.docx", park.build),
     ("enterprise_application.docx", enterprise.build),
+    ("city_recommendation_summary.docx", summaries.build_city),
+    ("province_recommendation_summary.docx", summaries.build_province),
+    ("meeting_rsvp.docx", meeting.build),
 ]
 
 

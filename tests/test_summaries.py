@@ -1,0 +1,168 @@
+"""推荐汇总表 (city and province): the seed's labels and note, parks and enterprises in separate tables in
+priority order, the repeated header row, and the validation of priorities, fields and applicants."""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+
+from service.payloads import PayloadInvalid
+from service.rendering import render, validate
+
+ROOT = Path(__file__).resolve().parents[1]
+CITY = json.loads((ROOT / "samples" / "city_recommendation_summary.json").read_text(encoding="utf-8"))
+PROVINCE = json.loads((ROOT / "samples" / "province_recommendation_summary.json").read_text(encoding="utf-8"))
+CITY_HEADER = ["序号", "申报单位名称", "园区/企业名称", "申报类别（园区/企业）", "申报创建领域", "备注"]
+CITY_NOTE = "注：请按推荐优先级排序，园区类和企业类分别单独列表。"
+
+
+def rendered(template_id: str, payload: dict) -> docx.document.Document:
+    return docx.Document(io.BytesIO(render(template_id, payload)))
+
+
+def table_rows(table) -> list[list[str]]:
+    return [[c.text for c in row.cells] for row in table.rows]
+
+
+def caption_of(table) -> str:
+    previous = table._tbl.getprevious()
+    return "".join(t.text for t in previous.iter(qn("w:t")))
+
+
+def expected_rows(payload: dict, category: str, *, remark: bool) -> list[list[str]]:
+    rows = sorted((r for r in payload["rows"] if r["category"] == category), key=lambda r: r["priority"])
+    out = []
+    for r in rows:
+        row = [str(r["priority"]), r["applicant"], r["name"], r["category"], r["creation_field"]]
+        out.append([*row, r.get("remark", "")] if remark else row)
+    return out
+
+
+def test_sample_is_large_enough():
+    categories = [r["category"] for r in CITY["rows"]]
+    assert categories.count("园区") >= 4 and categories.count("企业") >= 6
+
+
+def test_city_labels_and_note_of_the_seed_appear():
+    document = rendered("city_recommendation_summary", CITY)
+    paragraphs = [p.text for p in document.paragraphs if p.text]
+    assert paragraphs[0] == "广州市国家新兴产业发展示范基地创建对象推荐汇总表"
+    assert "推荐单位（盖章）：广州市工业和信息化局" in paragraphs
+    assert paragraphs[-1] == CITY_NOTE
+    for table in document.tables:
+        assert table_rows(table)[0] == CITY_HEADER
+
+
+def test_city_rows_in_two_tables_in_priority_order():
+    document = rendered("city_recommendation_summary", CITY)
+    parks, enterprises = document.tables
+    assert caption_of(parks) == "园区类" and caption_of(enterprises) == "企业类"
+    assert table_rows(parks)[1:] == expected_rows(CITY, "园区", remark=True)
+    assert table_rows(enterprises)[1:] == expected_rows(CITY, "企业", remark=True)
+    # the sample lists rows out of order: the tables are sorted, numbered from 1 in each category
+    assert [r[0] for r in table_rows(enterprises)[1:]] == [str(n) for n in range(1, 8)]
+
+
+def test_province_table_has_no_remark_column_and_no_note():
+    document = rendered("province_recommendation_summary", PROVINCE)
+    paragraphs = [p.text for p in document.paragraphs if p.text]
+    assert paragraphs[0] == "国家新兴产业发展示范基地创建对象推荐汇总表"
+    assert "推荐单位（盖章）：广东省工业和信息化厅" in paragraphs
+    assert CITY_NOTE not in paragraphs
+    parks, enterprises = document.tables
+    assert table_rows(parks)[0] == CITY_HEADER[:5]
+    assert table_rows(parks)[1:] == expected_rows(PROVINCE, "园区", remark=False)
+    assert table_rows(enterprises)[1:] == expected_rows(PROVINCE, "企业", remark=False)
+
+
+def test_only_enterprises_gives_one_table():
+    payload = copy.deepcopy(CITY)
+    payload["rows"] = [r for r in payload["rows"] if r["category"] == "企业"]
+    document = rendered("city_recommendation_summary", payload)
+    assert len(document.tables) == 1 and caption_of(document.tables[0]) == "企业类"
+    assert "园区类" not in [p.text for p in document.paragraphs]
+
+
+def test_long_lists_repeat_the_header_row():
+    payload = copy.deepcopy(CITY)
+    payload["rows"] = [
+        {"priority": n, "applicant": f"广州测试企业{n}有限公司", "name": f"广州测试企业{n}有限公司", "category": "企业",
+         "creation_field": "软件"}
+        for n in range(1, 61)
+    ]
+    (table,) = rendered("city_recommendation_summary", payload).tables
+    rows = table.rows
+    assert len(rows) == 61 and rows[60].cells[0].text == "60"
+    assert rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None  # repeated on every page the table spans
+    assert all(r._tr.trPr is None or r._tr.trPr.find(qn("w:tblHeader")) is None for r in rows[1:])
+
+
+# --- Validation ----------------------------------------------------------------------------------------------------
+
+
+def errors(template_id: str, payload: dict) -> list:
+    with pytest.raises(PayloadInvalid) as info:
+        validate(template_id, payload)
+    return info.value.errors
+
+
+def test_priorities_unique_and_contiguous_per_category():
+    payload = copy.deepcopy(CITY)
+    payload["rows"][0]["priority"] = 1  # park 黄埔 2 → 1: the park of row 2 has 1 already, and 2 is missing
+    payload["rows"][7]["priority"] = 9  # enterprise 5 → 9: 5 missing
+    found = {(e.loc, e.code): e for e in errors("city_recommendation_summary", payload)}
+    assert set(found) == {
+        ("$.rows[1].priority", "priority_duplicate"),
+        ("$.rows[7].priority", "priority_not_contiguous"),
+    }
+    duplicate = found[("$.rows[1].priority", "priority_duplicate")]
+    assert duplicate.label == "推荐对象 / 第 2 行 / 推荐优先级（序号）"
+    assert "园区类推荐优先级 1 重复" in duplicate.message and "第 1 行" in duplicate.message
+    assert "缺少 5" in found[("$.rows[7].priority", "priority_not_contiguous")].message
+
+
+def test_creation_field_must_be_one_of_the_ten():
+    payload = copy.deepcopy(PROVINCE)
+    payload["rows"][3]["creation_field"] = "元宇宙"
+    (error,) = errors("province_recommendation_summary", payload)
+    assert (error.loc, error.code, error.label) == (
+        "$.rows[3].creation_field", "creation_field_invalid", "推荐对象 / 第 4 行 / 申报创建领域"
+    )
+    assert "十个创建领域" in error.message and "软件" in error.message
+
+
+def test_each_applicant_once():
+    payload = copy.deepcopy(CITY)
+    twin = copy.deepcopy(payload["rows"][5])  # 广州穗芯智算科技有限公司 again, as a second field
+    twin.update(priority=8, creation_field="软件", applicant="广州穗芯智算科技有限公司 ")
+    payload["rows"].append(twin)
+    codes = {(e.loc, e.code) for e in errors("city_recommendation_summary", payload)}
+    assert codes == {
+        ("$.rows[11].applicant", "applicant_duplicate"),
+        ("$.rows[11].name", "object_duplicate"),
+        ("$.rows[11].credit_code", "credit_code_duplicate"),
+    }
+    # a different name with the same credit code is still the same applicant
+    twin.update(applicant="广州穗芯智算（集团）有限公司", name="广州穗芯智算（集团）有限公司")
+    (error,) = errors("city_recommendation_summary", payload)
+    assert (error.loc, error.code) == ("$.rows[11].credit_code", "credit_code_duplicate")
+    assert "只能申报一次" in error.message
+
+
+def test_credit_code_check_digit_and_required_fields():
+    payload = copy.deepcopy(CITY)
+    payload["rows"][0]["credit_code"] = "11440112MB1D570215"
+    del payload["region"]
+    payload["rows"][1]["category"] = "协会"
+    found = {(e.loc, e.code) for e in errors("city_recommendation_summary", payload)}
+    assert found == {
+        ("$.rows[0].credit_code", "credit_code_check_digit"),
+        ("$.region", "required"),
+        ("$.rows[1].category", "not_allowed_value"),
+    }

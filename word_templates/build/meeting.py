@@ -1,0 +1,49 @@
+"""meeting_rsvp.docx: the 参会回执 (广东 附件2).
+
+Columns as in the seed; with no attendees (a blank form, or a reply form sent out with a notice) the table
+shows the published rows 1, 2, 3 and "…". The footer line names the deadline and the channel.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
+from word_templates.build import kit
+from word_templates.build.kit import C
+from word_templates.build.official_document import exact_page_setup, odd_even_page_numbers
+
+COLUMNS = ("序号", "地市", "单位", "姓名", "电话", "参会形式（线上/线下）", "备注")
+WIDTHS = (12, 20, 38, 18, 28, 22, 18)
+ROW = ("{{ loop.index }}", "{{ r.city }}", "{{ r.organisation }}", "{{ r.name }}", "{{ r.phone }}", "{{ r.mode }}",
+       "{{ r.remark }}")
+BLANK_ROWS = ("1", "2", "3", "…")
+BLANK_FOOTER = "此表请于      年    月    日    时前通过            报            汇总"
+
+
+def build(path: Path) -> None:
+    doc = kit.new_document(title="参会回执", subject="国家新兴产业发展示范基地申报培训会")
+    exact_page_setup(doc)
+    odd_even_page_numbers(doc)
+    title = kit.paragraph(doc, "参会回执", style="Title", indent_chars=0, space_after_pt=14)
+    spacing = OxmlElement("w:spacing")
+    spacing.set(qn("w:val"), "220")  # letter-spaced as in the seed ("参 会 回 执"), half a character
+    title.runs[0]._r.get_or_add_rPr().append(spacing)
+
+    rows: list[list[C] | str] = [[C(text, kind="header") for text in COLUMNS]]
+    rows.append("{%tr for r in p.rows %}")
+    rows.append([C(text, kind="value", align="left" if i == 2 else "center") for i, text in enumerate(ROW)])
+    rows.append("{%tr endfor %}")
+    rows.append("{%tr if not p.rows %}")
+    rows += [[C(n, kind="value")] + [C("", kind="value") for _ in COLUMNS[1:]] for n in BLANK_ROWS]
+    rows.append("{%tr endif %}")
+    kit.table(doc, WIDTHS, rows, header_rows=1)
+
+    kit.paragraph(doc, "{%p if blank %}")
+    kit.paragraph(doc, BLANK_FOOTER, indent_chars=0, size=kit.SIZE["四号"], font=kit.FANGSONG, space_before_pt=8)
+    kit.paragraph(doc, "{%p else %}")
+    kit.paragraph(doc, "{{ p.footer }}", indent_chars=0, size=kit.SIZE["四号"], font=kit.FANGSONG, space_before_pt=8)
+    kit.paragraph(doc, "{%p endif %}")
+    kit.save_deterministic(doc, path)
