@@ -9,6 +9,7 @@ form with empty cells and skips validation.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -60,6 +61,9 @@ def render(
         applicant = validated.model.applicant_name()
     if extra:
         context.update(extra)
+    if spec.composer:
+        module, _, name = spec.composer.partition(":")
+        return getattr(importlib.import_module(module), name)(context["p"])
     return prepared.render(context, {"dc:title": spec.title, "dc:creator": applicant, "dc:subject": spec.title})
 
 

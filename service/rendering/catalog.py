@@ -39,6 +39,9 @@ class TemplateSpec:
     """Download name before "-<申报单位>", e.g. 创建申请书（示范园区）."""
     formats: tuple[str, ...] = ("docx", "pdf", "pdfa")
     docx_name: str = field(default="")
+    composer: str | None = None
+    """"module:function" that builds the .docx from the validated model (or BLANK) instead of the plain
+    template, e.g. a 公文 composed with its attachments."""
 
     @property
     def docx_path(self) -> Path:
@@ -102,6 +105,15 @@ CATALOG: dict[str, TemplateSpec] = {
             description="广东省通知附件2：申报培训会参会回执，含参会人员、参会形式和报送时限。",
             model_path="service.payloads.meeting:MeetingRsvp",
             file_stem="参会回执",
+        ),
+        TemplateSpec(
+            id="official_document",
+            title="公文（通知、函）",
+            description="按 GB/T 9704-2012 排版的公文：版头、正文、附件说明、署名、成文日期、附注、公开方式；"
+            "附件（本服务生成的表格或文字）和转发的文件合成一个文档。",
+            model_path="service.payloads.official_document:OfficialDocument",
+            file_stem="公文",
+            composer="service.rendering.compose:compose_official_document",
         ),
     )
 }

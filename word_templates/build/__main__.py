@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from word_templates.build import enterprise, meeting, park, summaries
+from word_templates.build import enterprise, meeting, official_document, park, summaries
 from word_templates.build.kit import TEMPLATES_DIR
 
 BUILDERS: list[tuple[str, Callable[[Path], None]]] = [
@@ -17,6 +17,7 @@ BUILDERS: list[tuple[str, Callable[[Path], None]]] = [
     ("city_recommendation_summary.docx", summaries.build_city),
     ("province_recommendation_summary.docx", summaries.build_province),
     ("meeting_rsvp.docx", meeting.build),
+    ("official_document.docx", official_document.build),
 ]
 
 
