@@ -11,6 +11,7 @@ import hashlib
 import io
 import json
 import re
+import shutil
 import subprocess
 import zipfile
 from pathlib import Path
@@ -323,9 +324,22 @@ def test_zip_names_are_utf8_and_match_the_expected_layout(park):
     for info in zf.infolist():
         if not info.filename.isascii():
             assert info.flag_bits & 0x800, info.filename  # the "language encoding" flag: names are UTF-8
+    assert {info.create_system for info in zf.infolist()} == {3}  # see bundle.py: DOS-made names get re-encoded
     # The raw central directory holds the UTF-8 bytes of the names.
     raw = package.bundle_zip
     assert f"{folder}/完整申报材料.pdf".encode() in raw
+
+
+def test_info_zip_lists_the_chinese_names(park, tmp_path):
+    if shutil.which("unzip") is None:
+        pytest.skip("Info-ZIP unzip is not installed")
+    package, _ = park
+    (tmp_path / "bundle.zip").write_bytes(package.bundle_zip)
+    listing = subprocess.run(
+        ["unzip", "-Z1", str(tmp_path / "bundle.zip")], capture_output=True, check=True, env={"LC_ALL": "C.UTF-8"}
+    ).stdout.decode("utf-8")
+    assert f"{package.folder}/完整申报材料.pdf" in listing.splitlines()
+    assert f"{package.folder}/附件/1-1_示范基地空间布局平面图.png" in listing.splitlines()
 
 
 def test_manifest_hashes_sizes_and_pages_match_the_files(park):

@@ -7,11 +7,11 @@
       附件/1-1_示范基地空间布局平面图.png …   the originals, as supplied
       manifest.json          every file above with sha256, size and pages; template version; generated_at
 
-Names: UTF-8 with the ZIP "language encoding" flag (general purpose bit 11), which Windows Explorer, 7-Zip and
-macOS honour, so Chinese names open correctly; characters Windows forbids in names (\\ / : * ? " < > |, control
-characters, trailing dots and spaces, reserved device names) are replaced. Deterministic: entries sorted, each
-with the same fixed timestamp (the generated_at moment), fixed permissions and creator system, and the same
-compression settings — the same inputs give the same bytes.
+Names: UTF-8 with the ZIP "language encoding" flag (general purpose bit 11), which Windows Explorer, 7-Zip,
+macOS and Info-ZIP honour, so Chinese names open correctly; characters Windows forbids in names
+(\\ / : * ? " < > |, control characters, trailing dots and spaces, reserved device names) are replaced.
+Deterministic: entries sorted, each with the same fixed timestamp (the generated_at moment), fixed permissions
+and creator system (Unix), and the same compression settings — the same inputs give the same bytes.
 """
 
 from __future__ import annotations
@@ -74,14 +74,16 @@ def build_zip(folder: str, files: Mapping[str, bytes], date_time: tuple[int, int
         for name in sorted(entries):
             data = entries[name]
             info = zipfile.ZipInfo(name, date_time=date_time)
-            info.create_system = 0  # MS-DOS: the same bytes whatever system builds the bundle
+            # "Made by Unix", fixed whatever system builds the bundle. Not MS-DOS: Debian's Info-ZIP unzip
+            # re-encodes the names of DOS-made archives as OEM code page even when the UTF-8 flag is set.
+            info.create_system = 3
             info.flag_bits |= UTF8_FLAG
             if data is None:
-                info.external_attr = 0x10  # MS-DOS directory attribute
+                info.external_attr = (0o040755 << 16) | 0x10  # directory (Unix mode and MS-DOS attribute)
                 info.compress_type = zipfile.ZIP_STORED
                 zf.writestr(info, b"")
             else:
-                info.external_attr = 0
+                info.external_attr = 0o100644 << 16  # regular file, rw-r--r--
                 info.compress_type = zipfile.ZIP_DEFLATED
                 zf.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
     return out.getvalue()
