@@ -505,3 +505,16 @@ def test_titles_come_from_file_names_without_ordering_prefixes():
     assert title_from_filename("02_高新技术企业证书.pdf") == "高新技术企业证书"
     assert title_from_filename("1. 布局图.png") == "布局图"
     assert title_from_filename("2024年报.pdf") == "2024年报"
+
+
+def test_sections_are_found_from_the_text_when_the_pdf_has_no_bookmarks(small):
+    from service.packaging.merge import application_sections
+
+    with_outline = pikepdf.open(io.BytesIO(small.application_pdf))
+    expected = [(e.title, e.page) for e in application_sections(with_outline, small.application_pdf)]
+    del with_outline.Root.Outlines
+    stripped = io.BytesIO()
+    with_outline.save(stripped)
+    bare = pikepdf.open(io.BytesIO(stripped.getvalue()))
+    assert [(e.title, e.page) for e in application_sections(bare, stripped.getvalue())] == expected
+    assert [t for t, _ in expected] == list(SECTION_TITLES)
