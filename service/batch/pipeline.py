@@ -261,7 +261,8 @@ def outputs_intact(out_dir: Path, outputs: Mapping[str, str]) -> bool:
 
 
 def remove_outputs(out_dir: Path, paths: Iterable[str]) -> None:
-    """Delete files this pipeline recorded as its own, then the folders they leave empty."""
+    """Delete files this pipeline recorded as its own, then the bundle folders they leave empty (the category
+    folders stay: another worker may be about to publish into them)."""
     root = out_dir.resolve()
     parents: set[Path] = set()
     for rel in paths:
@@ -270,7 +271,7 @@ def remove_outputs(out_dir: Path, paths: Iterable[str]) -> None:
             continue
         with contextlib.suppress(FileNotFoundError):
             path.unlink()
-        parents.update(p for p in path.parents if p.is_relative_to(root) and p != root)
+        parents.update(p for p in path.parents if p.is_relative_to(root) and len(p.relative_to(root).parts) >= 2)
     for parent in sorted(parents, key=lambda p: len(p.parts), reverse=True):
         with contextlib.suppress(OSError):
             parent.rmdir()  # only when empty

@@ -1,0 +1,231 @@
+"""`docgen batch` and `docgen rollup`: a city's candidates in one resumable run, and the province roll-up.
+
+    docgen batch samples/batch_guangzhou/manifest.json -o out/广州 --workers 2
+    docgen rollup out/广州 out/深圳 -o out/省汇总
+
+The lead's `service/cli.py` calls `register(app)`.
+
+Exit status of `docgen batch`
+  0    every candidate produced, and the city summary
+  3    completed with failures: some candidates were skipped (their errors are in 报告.txt / report.json);
+       everything else, the summary of the candidates that succeeded included, was produced
+  1    unusable input (manifest missing, not JSON, no 推荐单位 or no candidates): nothing written
+  130  interrupted (Ctrl-C): finished candidates are kept; run the same command again to resume
+`docgen rollup` exits 0, 3 when some candidates were left out of the province table (reported), or 1.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from service.batch.pipeline import BatchProgress, BatchReport, CandidateResult
+from service.batch.store import CandidateStatus
+
+console = Console()
+err_console = Console(stderr=True)
+
+EXIT_OK, EXIT_UNUSABLE, EXIT_FAILURES, EXIT_INTERRUPTED = 0, 1, 3, 130
+
+
+def register(app: typer.Typer) -> None:
+    """Add `batch` and `rollup` to the docgen CLI."""
+    app.command("batch")(batch_command)
+    app.command("rollup")(rollup_command)
+
+
+class RichBatchProgress(BatchProgress):
+    """An overall bar and one bar per candidate in production (packaging steps)."""
+
+    def __init__(self, progress: Progress) -> None:
+        from service.packaging import STEPS
+
+        self.progress = progress
+        self.steps = {key: (i, label) for i, (key, label) in enumerate(STEPS)}
+        self.overall: TaskID = progress.add_task("检查申报对象…", total=None)
+        self.tasks: dict[str, TaskID] = {}
+        self.names: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    def planned(self, results: list[CandidateResult]) -> None:
+        done = sum(1 for r in results if r.status in (CandidateStatus.OK, CandidateStatus.FAILED))
+        self.names = {r.key: r.display for r in results}
+        self.progress.update(self.overall, description="生成申报材料", total=len(results), completed=done)
+
+    def candidate_started(self, key: str) -> None:
+        with self._lock:
+            self.tasks[key] = self.progress.add_task(
+                f"  {escape(self.names.get(key, key))}", total=len(self.steps), completed=0
+            )
+
+    def candidate_step(self, key: str, step: str) -> None:
+        task = self.tasks.get(key)
+        if task is None:
+            return
+        if step == "done":
+            self.progress.update(task, completed=len(self.steps))
+            return
+        index, label = self.steps.get(step, (0, step))
+        self.progress.update(task, completed=index, description=f"  {escape(self.names.get(key, key))}：{label}")
+
+    def candidate_finished(self, result: CandidateResult) -> None:
+        with self._lock:
+            task = self.tasks.pop(result.key, None)
+        if task is not None:
+            self.progress.remove_task(task)
+        mark = "[green]✓[/]" if result.status is CandidateStatus.OK else "[red]✗[/]"
+        self.progress.console.print(f"{mark} {escape(result.display)}：{result.status.label}", highlight=False)
+        self.progress.advance(self.overall)
+
+    def stage(self, text: str) -> None:
+        self.progress.update(self.overall, description=text)
+
+
+def _close(pool: Any) -> None:
+    """Stop the command's own LibreOffice processes (and stop using the pool as the process-wide one)."""
+    from service.conversion import get_default_pool, set_default_pool
+
+    pool.close()
+    if get_default_pool() is pool:
+        set_default_pool(None)
+
+
+def result_table(report: BatchReport) -> Table:
+    table = Table(title=f"{report.manifest.recommender.city}：{report.state.label}", title_justify="left")
+    table.add_column("类别")
+    table.add_column("优先级", justify="right")
+    table.add_column("序号", justify="right")
+    table.add_column("名称")
+    table.add_column("创建领域")
+    table.add_column("状态")
+    table.add_column("页数", justify="right")
+    table.add_column("用时", justify="right")
+    table.add_column("问题")
+    for c in report.candidates:
+        status = {
+            CandidateStatus.OK: "[green]成功[/]" + ("（沿用）" if c.reused else ""),
+            CandidateStatus.FAILED: "[red]失败[/]",
+        }.get(c.status, c.status.label)
+        problem = "、".join(dict.fromkeys(e["code"] for e in c.errors))
+        table.add_row(
+            c.type.label if c.type else "—",
+            str(c.priority or "—"),
+            str(c.sequence) if c.status is CandidateStatus.OK and c.sequence else "",
+            escape(c.name or c.applicant or c.key),
+            c.creation_field or "",
+            status,
+            str(c.pages) if c.pages and c.status is CandidateStatus.OK else "",
+            f"{c.seconds:.1f} 秒" if c.seconds is not None and c.status is CandidateStatus.OK else "",
+            escape(problem),
+        )
+    return table
+
+
+def batch_command(
+    manifest: Path = typer.Argument(..., help="批量清单 manifest.json", show_default=False),
+    out: Path = typer.Option(..., "-o", "--output", help="输出目录（重新运行时跳过未变化的申报对象、从中断处继续）"),
+    workers: int | None = typer.Option(
+        None, "--workers", "-w", min=1, max=32, help="LibreOffice 进程数（并行生成的申报对象数），默认为 CPU 核数"
+    ),
+) -> None:
+    """批量生成一个地市的全部申报材料和推荐汇总表：可重复运行（只生成有变化的部分），中断后重新运行即可续做。
+
+    退出码：0 全部成功；3 已完成但有申报对象失败（见 报告.txt）；1 清单不可用（未生成任何文件）；130 已中断。
+    """
+    from service.batch.manifest import ManifestInvalid
+    from service.batch.pipeline import run_batch
+    from service.conversion import ConversionPool, PoolSettings
+
+    pool = ConversionPool(PoolSettings(size=workers) if workers else PoolSettings())
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(bar_width=30),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    try:
+        with Progress(*columns, console=console, transient=False) as progress:
+            report = run_batch(manifest, out, workers=workers, pool=pool, progress=RichBatchProgress(progress))
+    except ManifestInvalid as exc:
+        table = Table(title=f"批量清单不可用：共 {len(exc.errors)} 处错误（未生成任何文件）", title_justify="left")
+        table.add_column("位置 (JSON path)", style="cyan", no_wrap=True)
+        table.add_column("字段")
+        table.add_column("代码", style="magenta")
+        table.add_column("说明")
+        for e in exc.errors:
+            table.add_row(escape(e.loc), escape(e.label), e.code, escape(e.message))
+        err_console.print(table)
+        raise typer.Exit(EXIT_UNUSABLE) from None
+    except KeyboardInterrupt:
+        err_console.print("[yellow]已中断：[/]已完成的申报对象已保存；重新运行同一命令即可从中断处继续。")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    finally:
+        _close(pool)
+    console.print(result_table(report))
+    failed = [c for c in report.candidates if c.errors]
+    if failed:
+        console.print("[bold]失败原因：[/]")
+        for c in failed:
+            console.print(f"  [red]✗[/] {escape(c.display)}", highlight=False)
+            for e in c.errors:
+                where = "" if e.get("loc", "$") == "$" else f"{escape(e['loc'])} {escape(e.get('label', ''))}："
+                console.print(f"      · {where}[magenta]{e['code']}[/] {escape(e['message'])}", highlight=False)
+    if report.summary:
+        s = report.summary
+        counts = f"园区类 {s['parks']} 个，企业类 {s['enterprises']} 个"
+        console.print(f"推荐汇总表：{escape(s['docx'])} / {escape(s['pdf'])}（{counts}）")
+    elif report.summary_error:
+        err_console.print(f"[red]推荐汇总表未生成：[/]{escape(report.summary_error['message'])}")
+    counts = report.as_dict()["counts"]
+    console.print(
+        f"共 {counts['total']} 个申报对象：成功 {counts['ok']} 个（本次生成 {counts['produced']} 个，"
+        f"沿用 {counts['reused']} 个），失败 {counts['failed']} 个。输出目录：{escape(str(out))}"
+        + (f"，ZIP：{escape(report.zip_name)}" if report.zip_name else "")
+    )
+    raise typer.Exit(report.exit_code)
+
+
+def rollup_command(
+    city_dirs: list[Path] = typer.Argument(
+        ..., help="各地市 docgen batch 的输出目录（按此顺序排列）", show_default=False
+    ),
+    out: Path = typer.Option(..., "-o", "--output", help="输出目录"),
+    recommender: str = typer.Option(
+        "广东省工业和信息化厅", "--recommender", help="推荐单位（省级工业和信息化主管部门）"
+    ),
+) -> None:
+    """省级汇总：由各地市的批量输出生成工业和信息化部附件1 推荐汇总表（.docx 与 .pdf），园区类和企业类分别列表。
+
+    退出码：0 成功；3 有申报对象因跨地市重复等问题未列入（见 汇总报告.txt）；1 无法汇总。
+    """
+    from service.batch.rollup import RollupInvalid, rollup
+    from service.conversion import ConversionPool, PoolSettings
+
+    pool = ConversionPool(PoolSettings(size=1))
+    try:
+        report = rollup(city_dirs, out, recommender=recommender, pool=pool)
+    except RollupInvalid as exc:
+        for problem in exc.problems:
+            err_console.print(f"[bold red]错误：[/]{escape(problem)}", highlight=False)
+        raise typer.Exit(EXIT_UNUSABLE) from None
+    finally:
+        _close(pool)
+    table = Table(title=f"省级推荐汇总表（{escape(recommender)}）", title_justify="left")
+    for column in ("类别", "序号", "名称", "申报单位", "地市", "创建领域"):
+        table.add_column(column)
+    for r in report.rows:
+        table.add_row(r.category.label, str(r.priority), escape(r.name), escape(r.applicant), r.city, r.creation_field)
+    console.print(table)
+    for p in report.problems:
+        console.print(f"[magenta]{p.code}[/]：{escape(p.message)}", highlight=False)
+    files = "、".join(escape(f) for f in report.files)
+    console.print(f"已生成：{files}（{report.pages} 页），输出目录：{escape(str(out))}")
+    raise typer.Exit(report.exit_code)
