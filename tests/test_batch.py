@@ -325,3 +325,16 @@ def test_bundle_zip_is_readable_as_a_disc(first: tuple[Path, Any]) -> None:
         name = f"广州市推荐材料/园区类/{PARKS[0][0]}_{PARKS[0][1]}/完整申报材料.pdf"
         pdf = PdfReader(io.BytesIO(zf.read(name)))
     assert len(pdf.pages) >= 3
+
+
+def test_province_rollup_of_the_city_output(first: tuple[Path, Any], pool: Any, tmp_path: Path) -> None:
+    from service.batch import rollup
+
+    out, _ = first
+    report = rollup([out], tmp_path / "province", pool=pool)
+    assert report.exit_code == 0
+    assert [(r.category.label, r.priority, r.name) for r in report.rows] == [
+        ("园区", int(n), name) for n, _, name, _, _ in PARKS
+    ] + [("企业", int(n), name) for n, _, name, _, _ in ENTERPRISES]
+    doc = open_docx(tmp_path / "province" / "国家新兴产业发展示范基地创建对象推荐汇总表.docx")
+    assert [r[2] for r in table_rows(doc.tables[1])[1:]] == [name for _, _, name, _, _ in ENTERPRISES]
