@@ -313,6 +313,16 @@ class Prepared:
         return not self.result.errors
 
 
+def candidate_rows(manifest: LoadedManifest) -> list[tuple[str, int, int | None, str | None, str | None]]:
+    """(key, position, priority, type, name) of every candidate, for `BatchStore.sync_candidates`."""
+    rows = []
+    for cand in sorted(manifest.candidates, key=priority_order):
+        facts = facts_of(cand)
+        rows.append((cand.key, cand.index, cand.priority, cand.type.value if cand.type else None,
+                     facts.name or facts.applicant))  # fmt: skip
+    return rows
+
+
 def summary_file_stem(region: str) -> str:
     from service.payloads.summaries import SUMMARY_TITLE
 
