@@ -203,8 +203,11 @@ def _neutralize_complex_fields(root: etree._Element, report: SanitizeReport) -> 
         elif name == "instrText" and stack:
             stack[-1].instruction.append(element.text or "")
             stack[-1].nodes.append(element)
-        elif name == "t" and stack and stack[-1].in_instruction:
-            stack[-1].nodes.append(element)
+        elif name == "t":
+            # Text inside an instruction (e.g. the result of a nested field) belongs to that instruction.
+            owner = next((open_field for open_field in reversed(stack) if open_field.in_instruction), None)
+            if owner is not None:
+                owner.nodes.append(element)
     return changed
 
 
