@@ -203,6 +203,7 @@ def make_candidates(
         spec = copy.deepcopy(PARKS[i % len(PARKS)])
         if not sample:
             spec.pop("built_area", None)
+            spec["planned_area"] = max(spec["planned_area"], 1500.0)  # above the base sample's built area
             if i >= len(PARKS):
                 spec["name"] = spec["name"].replace("产业园", f"产业园{i + 1}号区")
                 spec["applicant"] = spec["applicant"].replace("管理委员会", f"{i + 1}号区管理委员会")
