@@ -338,3 +338,72 @@ def test_province_rollup_of_the_city_output(first: tuple[Path, Any], pool: Any, 
     ] + [("企业", int(n), name) for n, _, name, _, _ in ENTERPRISES]
     doc = open_docx(tmp_path / "province" / "国家新兴产业发展示范基地创建对象推荐汇总表.docx")
     assert [r[2] for r in table_rows(doc.tables[1])[1:]] == [name for _, _, name, _, _ in ENTERPRISES]
+
+
+# --- state store and runner (no LibreOffice) -------------------------------------------------------------------
+
+
+def test_store_is_wal_and_an_interrupted_candidate_is_pending_again(tmp_path: Path) -> None:
+    from service.batch import BatchStore
+
+    with BatchStore(tmp_path / "state.db") as store:
+        assert store._conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        store.create_job("j", tmp_path / "manifest.json", tmp_path / "out")
+        store.sync_candidates("j", [("a", 0, 1, "park", "甲"), ("b", 1, 2, "park", "乙")])
+        store.set_candidate_status("j", "a", CandidateStatus.RUNNING)
+        store.record_candidate("j", "b", status=CandidateStatus.OK, input_hash="h:1", template_version="v",
+                               outputs={"x": "y"}, errors=[], pages=3, seconds=1.5)  # fmt: skip
+    with BatchStore(tmp_path / "state.db") as store:  # a new process after a kill
+        removed = store.sync_candidates("j", [("a", 0, 1, "park", "甲"), ("b", 1, 2, "park", "乙")])
+        assert removed == []
+        assert store.candidate("j", "a").status is CandidateStatus.PENDING
+        b = store.candidate("j", "b")
+        assert (b.status, b.input_hash, b.outputs, b.pages) == (CandidateStatus.OK, "h:1", {"x": "y"}, 3)
+        assert [r.key for r in store.sync_candidates("j", [("a", 0, 1, "park", "甲")])] == ["b"]
+        counts = store.counts("j")
+        assert (counts.total, counts.done) == (1, 0)
+
+
+def test_embedded_runner_queue_cancel_shutdown_and_resume(tmp_path: Path) -> None:
+    import threading
+
+    from service.batch import BatchJob, BatchStore, EmbeddedRunner, resume_unfinished
+
+    started: list[str] = []
+    release = threading.Event()
+
+    def run(job: BatchJob, store: BatchStore, stop: threading.Event) -> None:
+        store.set_job_state(job.id, JobState.RUNNING)
+        started.append(job.id)
+        while not stop.is_set() and not release.is_set():
+            time.sleep(0.01)
+        if store.cancel_requested(job.id):
+            store.set_job_state(job.id, JobState.CANCELLED)
+        elif not stop.is_set():
+            store.set_job_state(job.id, JobState.COMPLETED)  # else: shut down, left running for a restart
+
+    store = BatchStore(tmp_path / "batches.db")
+    runner = EmbeddedRunner(store, run)
+    for job_id in ("first", "second", "third"):
+        store.create_job(job_id, tmp_path / "m.json", tmp_path / job_id)
+        runner.submit(BatchJob(job_id, tmp_path / "m.json", tmp_path / job_id))
+    deadline = time.monotonic() + 10
+    while started != ["first"]:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    status = runner.cancel("second")  # queued: cancelled at once, never started
+    assert status is not None and status.state is JobState.CANCELLED
+    runner.shutdown(wait=True, timeout=10)  # "first" stops without being cancelled; "third" never starts
+    assert store.get_job("first").state is JobState.RUNNING
+    assert store.get_job("third").state is JobState.QUEUED
+    assert started == ["first"]
+
+    restarted = EmbeddedRunner(store, run)
+    release.set()
+    assert sorted(resume_unfinished(restarted)) == ["first", "third"]
+    assert restarted.wait_idle(10)
+    assert [store.get_job(j).state for j in ("first", "second", "third")] == [
+        JobState.COMPLETED, JobState.CANCELLED, JobState.COMPLETED]  # fmt: skip
+    assert restarted.cancel("first").state is JobState.COMPLETED  # a finished job is left as it is
+    restarted.shutdown()
+    store.close()
