@@ -237,3 +237,9 @@ def test_manifest_file_errors(tmp_path: Path) -> None:
     with pytest.raises(ManifestInvalid) as info:
         load_manifest(bad)
     assert "不是合法的 JSON" in info.value.errors[0].message
+
+
+def test_a_park_and_an_enterprise_with_the_same_name(tmp_path: Path) -> None:
+    cands = [park(1, "广州云湾科技", applicant="甲管委会"), enterprise(1, "广州云湾科技", code("MA5A00001"))]
+    [p] = problems_of(cands, tmp_path)
+    assert p.code == "duplicate_applicant" and p.rejected == ("02",) and "园区/企业名称" in p.message

@@ -220,7 +220,8 @@ def _check_category_priorities(ctype: CandidateType, facts: list[CandidateFacts]
 
 
 def check_duplicates(facts: list[CandidateFacts]) -> list[CheckProblem]:
-    """The same 申报对象 twice: by 统一社会信用代码, by park name, then by 申报单位 or enterprise name.
+    """The same 申报对象 twice: by 统一社会信用代码, by park name, then by 申报单位 or 园区/企业名称 (the
+    推荐汇总表 lists each once).
 
     A set of candidates already reported under an earlier identity is not reported again.
     """
@@ -228,11 +229,7 @@ def check_duplicates(facts: list[CandidateFacts]) -> list[CheckProblem]:
         ("duplicate_credit_code", "统一社会信用代码", _group(facts, lambda f: f.credit_code)),
         ("duplicate_park", "园区", _group(facts, lambda f: f.park_key)),
         ("duplicate_applicant", "申报单位", _group(facts, lambda f: f.applicant and identity_key(f.applicant))),
-        (
-            "duplicate_applicant",
-            "企业名称",
-            _group(facts, lambda f: f.name and f.type is CandidateType.ENTERPRISE and identity_key(f.name)),
-        ),
+        ("duplicate_applicant", "园区/企业名称", _group(facts, lambda f: f.name and identity_key(f.name))),
     ]
     problems: list[CheckProblem] = []
     reported: list[set[str]] = []
