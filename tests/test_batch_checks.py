@@ -240,6 +240,8 @@ def test_manifest_file_errors(tmp_path: Path) -> None:
 
 
 def test_a_park_and_an_enterprise_with_the_same_name(tmp_path: Path) -> None:
-    cands = [park(1, "广州云湾科技", applicant="甲管委会"), enterprise(1, "广州云湾科技", code("MA5A00001"))]
+    same_field = "软件"
+    cands = [park(1, "广州云湾科技", applicant="甲管委会", field=same_field),
+             enterprise(1, "广州云湾科技", code("MA5A00001"), field=same_field)]  # fmt: skip
     [p] = problems_of(cands, tmp_path)
     assert p.code == "duplicate_applicant" and p.rejected == ("02",) and "园区/企业名称" in p.message
