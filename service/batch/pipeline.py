@@ -139,7 +139,7 @@ class CandidateResult:
     def as_dict(self) -> dict[str, Any]:
         return {
             "key": self.key,
-            "position": self.index + 1,
+            "position": self.index + 1,  # 1-based, as in 清单第 N 项
             "type": self.type.value if self.type else None,
             "category": self.type.label if self.type else None,
             "priority": self.priority,

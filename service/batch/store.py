@@ -142,7 +142,7 @@ class CandidateRecord:
     def as_dict(self) -> dict[str, Any]:
         return {
             "key": self.key,
-            "position": self.position,
+            "position": self.position + 1,
             "priority": self.priority,
             "type": self.type,
             "name": self.name,

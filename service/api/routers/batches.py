@@ -111,7 +111,7 @@ JobIdPath = Annotated[str, PathParam(description="批量任务 ID（提交时返
 
 class CandidateStatusModel(BaseModel):
     key: str = Field(description="候选标识（清单中的 id，省略时为在清单中的位置）", examples=["park-1"])
-    position: int = Field(description="在清单中的位置（从 0 开始）")
+    position: int = Field(description="在清单中的位置（从 1 开始）")
     type: str | None = Field(description="park（园区）或 enterprise（企业）")
     priority: int | None = Field(description="推荐优先级（同一类别内）")
     name: str | None = Field(description="园区/企业名称")
