@@ -1,0 +1,89 @@
+"""POST /v1/documents/{template_id}: a payload in, the finished .docx / PDF / PDF/A out."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query
+from fastapi.responses import Response
+
+from service.api.dependencies import (
+    DOCX,
+    PAYLOAD_REQUEST_BODY,
+    PDF,
+    JsonPayload,
+    RuntimeDep,
+    TemplateDep,
+    canonical_json,
+    content_disposition,
+    download_name,
+    etag_for,
+    etag_matches,
+)
+from service.api.problems import ProblemError, problem_responses
+
+router = APIRouter(prefix="/v1/documents", tags=["文档"])
+
+
+class DocumentFormat(StrEnum):
+    docx = "docx"
+    pdf = "pdf"
+    pdfa = "pdfa"
+
+
+BINARY = {"schema": {"type": "string", "format": "binary"}}
+
+
+@router.post(
+    "/{template_id}",
+    operation_id="createDocument",
+    summary="生成文档",
+    response_class=Response,
+    openapi_extra={"requestBody": PAYLOAD_REQUEST_BODY},
+    responses={
+        200: {
+            "description": "生成的文档；Content-Disposition 带 UTF-8 中文文件名，"
+                           "如 创建申请书（示范园区）-<申报单位>.pdf",
+            "content": {DOCX: BINARY, PDF: BINARY},
+            "headers": {
+                "ETag": {"description": "模板版本 + 数据 + 格式的哈希", "schema": {"type": "string"}},
+                "Content-Disposition": {"description": "RFC 6266 附件文件名（filename* 为 UTF-8）",
+                                        "schema": {"type": "string"}},
+            },
+        },
+        304: {"description": "If-None-Match 与本次结果的 ETag 相同：内容未变，不重新生成"},
+        **problem_responses(400, 404, 413, 415, 422, 503, 504),
+    },
+)  # fmt: skip
+async def create_document(
+    info: TemplateDep,
+    runtime: RuntimeDep,
+    payload: JsonPayload,
+    format: Annotated[DocumentFormat, Query(description="输出格式：docx（Word）、pdf、pdfa（PDF/A-2b，长期归档）")] = (
+        DocumentFormat.docx
+    ),
+    if_none_match: Annotated[str | None, Header(description="上次响应的 ETag；内容未变时返回 304")] = None,
+) -> Response:
+    """校验数据并生成文档。数据有误时返回 422，`errors` 列出全部错误（JSON 路径、中文字段名、错误代码、说明）。
+
+    相同的模板版本、数据和格式得到相同的 ETag；请求头 If-None-Match 与之相同时返回 304，不重新生成。
+    """
+    spec = info.spec
+    fmt = format.value
+    if fmt not in spec.formats:
+        raise ProblemError(422, "format_unsupported", "不支持的输出格式", f"模板“{spec.id}”不提供 {fmt} 格式。")
+    validated = await runtime.validate(spec.id, payload)
+    etag = etag_for(info.version, fmt, canonical_json(payload))
+    headers = {"ETag": etag, "Cache-Control": "no-cache"}
+    if etag_matches(if_none_match, etag):
+        return Response(status_code=304, headers=headers)
+    data = await runtime.render(spec.id, validated)
+    applicant = validated.model.applicant_name()
+    if fmt != "docx":
+        data = await runtime.to_pdf(spec.id, data, pdfa=fmt == "pdfa", title=spec.title, author=applicant)
+    ext = "docx" if fmt == "docx" else "pdf"
+    headers["Content-Disposition"] = content_disposition(
+        download_name(spec.file_stem, applicant, ext), f"{spec.id}.{ext}"
+    )
+    return Response(data, media_type=DOCX if fmt == "docx" else PDF, headers=headers)

@@ -1,0 +1,169 @@
+"""POST /v1/packages/{template_id}: payload + attachments (multipart) → the package ZIP or the merged PDF."""
+
+from __future__ import annotations
+
+import time
+from enum import StrEnum
+from typing import Annotated, Any
+
+from anyio.to_thread import run_sync
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi.responses import Response
+
+from service.api.dependencies import (
+    PDF,
+    ZIP,
+    RuntimeDep,
+    TemplateDep,
+    content_disposition,
+    conversion_problem,
+    download_name,
+    parse_json,
+)
+from service.api.problems import ProblemError, problem_responses, size_text
+from service.packaging import Attachment, PackageError, PackageLimits, assemble_package
+from service.packaging.attachments import title_from_filename
+from service.packaging.errors import AttachmentError
+
+router = APIRouter(prefix="/v1/packages", tags=["申报材料包"])
+
+# Codes of PackageError that are limits (413) rather than bad content (422).
+SIZE_CODES = {"attachment_too_large", "package_too_large"}
+CONVERSION_CODES = {"conversion_busy", "conversion_timeout", "libreoffice_unavailable"}
+
+
+class PackageFormat(StrEnum):
+    zip = "zip"
+    pdf = "pdf"
+
+
+def require_multipart(request: Request) -> None:
+    content_type = (request.headers.get("content-type") or "").split(";", 1)[0].strip().lower()
+    if content_type != "multipart/form-data":
+        raise ProblemError(
+            415, "unsupported_media_type", "不支持的内容类型",
+            "请求体应为 multipart/form-data（payload 部分为 JSON，附件为文件部分）；"
+            f"收到：{content_type or '未设置'}。",
+        )  # fmt: skip
+
+
+def _conversion_code(exc: BaseException) -> tuple[str, str, int | None] | None:
+    """The conversion error behind a packaging error (busy/timeout/unavailable are not the client's fault)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        code = getattr(seen, "code", None)
+        if code in CONVERSION_CODES:
+            return code, getattr(seen, "message", str(seen)), getattr(seen, "retry_after", None)
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def package_problem(exc: PackageError, attachments: list[Attachment]) -> ProblemError:
+    behind = _conversion_code(exc)
+    if behind is not None:
+        return conversion_problem(*behind)
+    errors = None
+    if isinstance(exc, AttachmentError):
+        index = next((i for i, a in enumerate(attachments) if a.name == exc.filename), None)
+        loc = f"$.files[{index}]" if index is not None else "$.files"
+        errors = [{"loc": loc, "label": exc.filename, "code": exc.code, "message": exc.reason}]
+    if exc.code in SIZE_CODES:
+        return ProblemError(413, exc.code, "附件过大", exc.message, errors=errors)
+    if exc.code.startswith("package_too_many") or exc.code.endswith("too_many_pages"):
+        return ProblemError(413, exc.code, "页数超过上限", exc.message, errors=errors)
+    if isinstance(exc, AttachmentError):
+        return ProblemError(422, exc.code, "附件有误", exc.message, errors=errors)
+    return ProblemError(500, exc.code, "申报材料包生成失败", exc.message)
+
+
+@router.post(
+    "/{template_id}",
+    operation_id="createPackage",
+    summary="生成申报材料包",
+    response_class=Response,
+    dependencies=[Depends(require_multipart)],
+    responses={
+        200: {
+            "description": "申报材料包（ZIP：<序号>_<申报单位>/ 目录，含完整申报材料.pdf）或合并后的 PDF",
+            "content": {ZIP: {"schema": {"type": "string", "format": "binary"}},
+                        PDF: {"schema": {"type": "string", "format": "binary"}}},
+            "headers": {"Content-Disposition": {"description": "RFC 6266 附件文件名（filename* 为 UTF-8）",
+                                                "schema": {"type": "string"}}},
+        },
+        **problem_responses(400, 404, 413, 415, 422, 503, 504),
+    },
+)  # fmt: skip
+async def create_package(
+    info: TemplateDep,
+    runtime: RuntimeDep,
+    payload: Annotated[
+        str, Form(description="申请书数据（JSON 文本，与 POST /v1/documents/{template_id} 的请求体相同）")
+    ],
+    files: Annotated[
+        list[UploadFile], File(description="附件文件（PDF、JPG、PNG、DOCX），可多个；顺序即同一序号内的排列顺序")
+    ] = [],  # noqa: B006 - FastAPI copies defaults
+    items: Annotated[list[int], Form(description="每个附件在“三、附件清单”中的序号（1–8），与 files 一一对应")] = [],  # noqa: B006
+    titles: Annotated[
+        list[str], Form(description="每个附件的标题，与 files 一一对应；省略时取文件名（去掉扩展名和序号前缀）")
+    ] = [],  # noqa: B006
+    format: Annotated[
+        PackageFormat, Query(description="zip：完整申报材料包；pdf：只要合并后的 PDF")
+    ] = PackageFormat.zip,
+) -> Response:
+    """用申请书数据和附件生成完整的申报材料包：申请书与全部附件合并为一个带页码和书签的 PDF，
+    并按报送要求打包为 ZIP。附件有误时返回 422（或超过大小/页数上限时 413），说明是哪个文件、什么问题。
+
+    multipart 各部分：`payload`（JSON）、`files`（附件，可多个）、`items`（每个附件的序号 1–8）、
+    `titles`（可选，每个附件的标题）。
+    """
+    settings = runtime.settings
+    spec = info.spec
+    data: Any = parse_json(payload.encode("utf-8"), "payload 部分")
+    if len(items) != len(files):
+        raise ProblemError(
+            422, "attachment_items_mismatch", "附件序号与文件不对应",
+            f"items 应为每个附件各给出一个序号（1–8）：收到 {len(files)} 个文件、{len(items)} 个序号。",
+        )  # fmt: skip
+    if titles and len(titles) != len(files):
+        raise ProblemError(
+            422, "attachment_titles_mismatch", "附件标题与文件不对应",
+            f"titles 可以省略，或为每个附件各给出一个标题：收到 {len(files)} 个文件、{len(titles)} 个标题。",
+        )  # fmt: skip
+    if len(files) > settings.max_attachments:
+        raise ProblemError(
+            413, "too_many_attachments", "附件过多", f"附件最多 {settings.max_attachments} 个，收到 {len(files)} 个。"
+        )
+    attachments: list[Attachment] = []
+    try:
+        for index, (upload, item) in enumerate(zip(files, items, strict=True)):
+            name = upload.filename or f"附件{index + 1}"
+            if upload.size is not None and upload.size > settings.max_attachment_bytes:
+                raise AttachmentError("attachment_too_large", name,
+                                      f"文件大小超过 {size_text(settings.max_attachment_bytes)} 的上限")  # fmt: skip
+            content = await upload.read()
+            title = titles[index] if titles else title_from_filename(name)
+            attachments.append(Attachment(item=item, title=title, data=content, filename=name))
+    except AttachmentError as exc:
+        raise package_problem(exc, attachments) from None
+
+    limits = PackageLimits(
+        max_file_bytes=settings.max_attachment_bytes,
+        max_package_bytes=settings.max_package_bytes,
+        max_file_pages=settings.max_pages,
+        max_package_pages=settings.max_pages,
+    )
+    runtime.require_pool()
+    start = time.perf_counter()
+    try:
+        package = await run_sync(
+            lambda: assemble_package(spec.id, data, attachments, limits=limits), limiter=runtime.package_limiter
+        )
+    except PackageError as exc:
+        raise package_problem(exc, attachments) from exc
+    runtime.metrics.package.labels(spec.id).observe(time.perf_counter() - start)
+    if format == PackageFormat.pdf:
+        name = download_name("完整申报材料", package.applicant, "pdf")
+        disposition = content_disposition(name, f"{spec.id}-package.pdf")
+        return Response(package.merged_pdf, media_type=PDF, headers={"Content-Disposition": disposition})
+    disposition = content_disposition(package.zip_name, f"{spec.id}-package.zip")
+    return Response(package.bundle_zip, media_type=ZIP, headers={"Content-Disposition": disposition})

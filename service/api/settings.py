@@ -1,0 +1,99 @@
+"""Settings of the HTTP service, from environment variables `DOCGEN_*`, a settings file, or `.env`.
+
+Precedence (highest first): arguments to `Settings(...)`, environment variables, the file named by
+`DOCGEN_SETTINGS_FILE`, `.env` in the working directory, the defaults below. Files use the same
+`DOCGEN_NAME=value` lines as the environment. Lists (`DOCGEN_API_KEYS`, `DOCGEN_CORS_ORIGINS`) are
+comma-separated.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+MiB = 1024 * 1024
+
+
+class Settings(BaseSettings):
+    """Every tunable of `docgen serve`; the field descriptions are the README's table."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="DOCGEN_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        validate_default=True,
+    )
+
+    host: str = Field("127.0.0.1", description="监听地址")
+    port: int = Field(8000, ge=0, le=65535, description="监听端口")
+    workers: int = Field(1, ge=1, le=64, description="uvicorn 工作进程数（每个进程有自己的 LibreOffice 进程池）")
+
+    pool_size: int = Field(2, ge=1, le=32, description="每个工作进程中常驻的 LibreOffice 转换进程数")
+    conversion_timeout: float = Field(120.0, gt=0, description="单次 Word→PDF 转换的超时时间（秒），超时返回 504")
+    pool_start_timeout: float = Field(90.0, gt=0, description="启动一个 LibreOffice 进程的最长等待时间（秒）")
+    max_conversions_per_process: int = Field(
+        200, ge=1, description="一个 LibreOffice 进程完成多少次转换后重启（防止内存增长）"
+    )
+    memory_limit_mb: int = Field(1536, ge=64, description="单个 LibreOffice 进程的内存上限（MiB），超过后重启")
+    queue_limit: int = Field(
+        16, ge=0, description="等待空闲转换进程的请求数上限；队列已满时返回 503 和 Retry-After"
+    )
+    render_threads: int = Field(4, ge=1, le=64, description="并行渲染 Word 文档的线程数（不占用事件循环）")
+
+    max_body_bytes: int = Field(2 * MiB, ge=1024, description="JSON 请求体的大小上限（字节），超过返回 413")
+    max_attachment_bytes: int = Field(20 * MiB, ge=1024, description="申报材料包中单个附件的大小上限（字节）")
+    max_package_bytes: int = Field(
+        100 * MiB, ge=1024, description="申报材料包请求（multipart，含全部附件）的大小上限（字节）"
+    )
+    max_attachments: int = Field(40, ge=0, description="申报材料包中附件文件的数量上限")
+    max_pages: int = Field(500, ge=1, description="生成的 PDF（含合并后的申报材料包）的页数上限")
+
+    data_dir: Path = Field(Path("data"), description="工作目录：临时文件、LibreOffice 用户配置")
+    api_keys: Annotated[list[SecretStr], NoDecode] = Field(
+        default_factory=list,
+        description="允许的 API 密钥，逗号分隔；为空时不校验（/healthz、/readyz、/metrics、文档页面始终开放）",
+    )
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="允许跨域调用的来源（如 https://portal.example.cn），逗号分隔；为空时不允许"
+    )
+    log_level: Literal["debug", "info", "warning", "error"] = Field(
+        "info", description="日志级别（JSON 格式输出到标准错误）"
+    )
+
+    @field_validator("api_keys", "cors_origins", mode="before")
+    @classmethod
+    def _split_commas(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _lower(cls, value: Any) -> Any:
+        return value.lower() if isinstance(value, str) else value
+
+    def api_key_values(self) -> list[str]:
+        return [key.get_secret_value() for key in self.api_keys]
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Settings from the environment, `DOCGEN_SETTINGS_FILE` (if set) and `.env`; overrides win."""
+    files: list[Path] = [Path(".env")]
+    named = os.environ.get("DOCGEN_SETTINGS_FILE")
+    if named:
+        path = Path(named)
+        if not path.is_file():
+            raise FileNotFoundError(f"DOCGEN_SETTINGS_FILE 指向的设置文件不存在：{path}")
+        files.append(path)  # later files take precedence over earlier ones
+    return Settings(_env_file=tuple(files), **overrides)
+
+
+@lru_cache(maxsize=1)
+def default_settings() -> Settings:
+    return load_settings()
