@@ -179,6 +179,11 @@ _REQUEST_CODES: dict[str, tuple[str, str]] = {
 }
 
 
+def _listing(value: Any) -> str:
+    """pydantic's "'docx', 'pdf' or 'pdfa'" → "docx、pdf、pdfa"."""
+    return str(value).replace("'", "").replace(" or ", "、").replace(", ", "、")
+
+
 def request_field_errors(exc: RequestValidationError) -> list[FieldError]:
     out: list[FieldError] = []
     for err in exc.errors():
@@ -186,7 +191,7 @@ def request_field_errors(exc: RequestValidationError) -> list[FieldError]:
         where = loc[0] if loc else ""
         name = loc[-1] if loc else ""
         code, template = _REQUEST_CODES.get(err.get("type", ""), ("invalid_value", str(err.get("msg", "取值无效"))))
-        ctx = {k: str(v).replace("'", "").replace(" or ", "、").replace(", ", "、") for k, v in (err.get("ctx") or {}).items()}
+        ctx = {k: _listing(v) for k, v in (err.get("ctx") or {}).items()}
         try:
             message = template.format(**ctx)
         except (KeyError, IndexError):
