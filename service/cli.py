@@ -179,6 +179,17 @@ def _to_pdf(docx: bytes, *, pdfa: bool, title: str, author: str) -> bytes:
         shutdown_default_pool()
 
 
+def _register_commands() -> None:
+    # Each feature module owns its commands; the CLI only collects them.
+    from service import cli_batch, cli_convert, cli_package
+
+    for module in (cli_convert, cli_package, cli_batch):
+        module.register(app)
+
+
+_register_commands()
+
+
 def main() -> None:
     """Console entry: anything unexpected becomes one Chinese line and exit status 2, not a traceback."""
     try:

@@ -109,3 +109,22 @@ def test_broken_template_is_a_template_error(tmp_path):
         PreparedTemplate.from_path(path).render({"p": NS()})
     with pytest.raises(TemplateRenderError):
         TemplateCache().get(tmp_path / "absent.docx")
+
+
+def test_quotes_escaped_by_an_office_suite_inside_tags_still_compile(template_path, tmp_path):
+    # LibreOffice writes ' and " in text as &apos; / &quot; when it re-saves a document.
+    import zipfile
+
+    src = zipfile.ZipFile(template_path)
+    resaved = tmp_path / "resaved.docx"
+    with zipfile.ZipFile(resaved, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "word/document.xml":
+                data = data.replace("'国有'".encode(), "&apos;国有&apos;".encode()).replace(
+                    "'民营'".encode(), "&quot;民营&quot;".encode()
+                )
+                assert b"&apos;" in data
+            dst.writestr(info, data)
+    paras, _ = texts(PreparedTemplate.from_path(resaved).render({"p": payload()}))
+    assert "☐国有 ☑民营" in paras

@@ -86,6 +86,9 @@ _BUILTIN: dict[str, tuple[str, str]] = {
     "date_parsing": ("date_format", "应为日期，如 2026-03-18"),
     "date_from_datetime_parsing": ("date_format", "应为日期，如 2026-03-18"),
     "json_invalid": ("malformed_json", "不是合法的 JSON"),
+    "string_unicode": ("invalid_characters", "含有无法编码的字符（孤立的 Unicode 代理项），请删除后重试"),
+    "string_pattern_mismatch": ("wrong_format", "格式不正确"),
+    "union_tag_invalid": ("not_allowed_value", "类型不正确：{expected}"),
 }
 
 
@@ -96,14 +99,17 @@ def from_validation_error(exc: ValidationError, model: type[BaseModel] | None = 
         loc: Loc = tuple(err["loc"])
         kind = err["type"]
         ctx = err.get("ctx") or {}
-        if kind in _BUILTIN:
+        if kind == "value_error" and isinstance(ctx.get("error"), PayloadValueError):
+            code, message = ctx["error"].code, ctx["error"].message
+        elif kind == "value_error":
+            # A plain ValueError of one of our validators: its text is the (Chinese) reason.
+            code, message = "invalid_value", str(ctx.get("error") or err["msg"]).removeprefix("Value error, ")
+        elif kind in _BUILTIN:
             code, template = _BUILTIN[kind]
             try:
                 message = template.format(**{k: _cn(v) for k, v in ctx.items()})
             except (KeyError, IndexError):
                 message = template
-        elif kind == "value_error" and "error" in ctx and isinstance(ctx["error"], PayloadValueError):
-            code, message = ctx["error"].code, ctx["error"].message
         else:
             # Our own PydanticCustomError types already carry a stable code and a Chinese message.
             code, message = kind, err["msg"]

@@ -48,6 +48,27 @@ _ENV = _jinja_environment()
 _PATCHER = DocxTemplate.__new__(DocxTemplate)
 
 
+_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
+_TAG_ENTITIES = {"&apos;": "'", "&quot;": '"', "&#39;": "'", "&#34;": '"', "&amp;": "&"}
+
+
+def _unescape_tags(xml: str) -> str:
+    """Jinja source inside tags as the author typed it.
+
+    An office suite that re-saves the template may write quotes in text as &apos;/&quot; (LibreOffice
+    does); docxtpl only undoes &lt;, &gt; and curly quotes, so `{{ f(x == '国有') }}` would no longer
+    compile after a user edited the template.
+    """
+
+    def fix(match: re.Match[str]) -> str:
+        text = match.group(0)
+        for entity, char in _TAG_ENTITIES.items():
+            text = text.replace(entity, char)
+        return text
+
+    return _TAG.sub(fix, xml)
+
+
 @dataclass(frozen=True)
 class _Entry:
     info: zipfile.ZipInfo
@@ -69,7 +90,7 @@ class PreparedTemplate:
                 if _TEMPLATED_PART.fullmatch(info.filename):
                     xml = data.decode("utf-8")
                     if "{{" in xml or "{%" in xml:
-                        template = _ENV.from_string(_PATCHER.patch_xml(xml))
+                        template = _ENV.from_string(_unescape_tags(_PATCHER.patch_xml(xml)))
                 out_info = zipfile.ZipInfo(info.filename, date_time=_FIXED_ZIP_TIME)
                 out_info.compress_type = zipfile.ZIP_DEFLATED
                 out_info.external_attr = 0o644 << 16

@@ -59,7 +59,7 @@ def set_fonts(target, east_asia: str, size_pt: float | None = None, *, bold: boo
         font.bold = bold
     if color is not None:
         font.color.rgb = color
-    rpr = target.element.get_or_add_rPr() if hasattr(target.element, "get_or_add_rPr") else target._element.get_or_add_rPr()
+    rpr = target.element.get_or_add_rPr()
     rfonts = rpr.find(qn("w:rFonts"))
     if rfonts is None:
         rfonts = OxmlElement("w:rFonts")
@@ -265,7 +265,8 @@ def page_numbers(section, *, odd_even: bool = True, skip_first_page: bool = Fals
     """Footer page numbers "— N —" in 四号宋体: odd pages right, even pages left (GB/T 9704), or centred."""
     section.different_first_page_header_footer = skip_first_page
     if odd_even:
-        section.document.settings.odd_and_even_pages_header_footer = True
+        # python-docx 1.2: a Section reaches the document's settings through its document part.
+        section._document_part.settings.odd_and_even_pages_header_footer = True
         _page_number_paragraph(section.footer, "right")
         _page_number_paragraph(section.even_page_footer, "left")
     else:

@@ -53,16 +53,8 @@ def exact_page_setup(doc, *, mirror: bool = True) -> None:
 
 
 def odd_even_page_numbers(doc) -> None:
-    """GB/T 9704 page numbers "— N —": odd pages right, even pages left (w:evenAndOddHeaders).
-
-    Same footers as `kit.page_numbers(section, odd_even=True)`, which cannot reach the document's settings
-    from a python-docx 1.2 Section.
-    """
-    doc.settings.odd_and_even_pages_header_footer = True
-    section = doc.sections[0]
-    section.different_first_page_header_footer = False
-    kit._page_number_paragraph(section.footer, "right")
-    kit._page_number_paragraph(section.even_page_footer, "left")
+    """GB/T 9704 page numbers "— N —": odd pages right, even pages left (w:evenAndOddHeaders)."""
+    kit.page_numbers(doc.sections[0], odd_even=True)
 
 
 def _ind(p, **attrs: str) -> None:
