@@ -36,7 +36,7 @@ from service.api.problems import (
     openapi_components,
     size_text,
 )
-from service.api.routers import documents, health, packages, templates, validate
+from service.api.routers import batches, documents, health, packages, templates, validate
 from service.api.settings import Settings, load_settings
 
 log = logging.getLogger("docgen.api")
@@ -58,6 +58,7 @@ OPENAPI_TAGS = [
     {"name": "文档", "description": "用数据生成 Word / PDF / PDF/A 文档"},
     {"name": "校验", "description": "只校验数据，不生成文档（供门户表单实时校验）"},
     {"name": "申报材料包", "description": "申请书 + 附件 → 申报材料包（ZIP）或合并后的 PDF"},
+    {"name": "批量任务", "description": "一个地市的批量材料（ZIP）→ 后台生成全部申报材料包和推荐汇总表"},
     {"name": "运维", "description": "存活、就绪检查和 Prometheus 指标"},
 ]
 
@@ -197,7 +198,13 @@ def create_app(settings: Settings | None = None, *, pool: Any = None) -> FastAPI
         log.info("模板已加载 (templates loaded): %s", ", ".join(runtime.templates))
         await runtime.start_pool(pool)
         try:
-            yield
+            resumed = await run_sync(batches.resume_unfinished_jobs, app, settings)
+            if resumed:
+                log.info("继续未完成的批量任务 (resuming batch jobs): %s", ", ".join(resumed))
+            try:
+                yield
+            finally:
+                await run_sync(batches.stop_batch_service, app)
         finally:
             await runtime.stop_pool()
 
@@ -218,6 +225,7 @@ def create_app(settings: Settings | None = None, *, pool: Any = None) -> FastAPI
     app.include_router(templates.router, dependencies=secured)
     app.include_router(documents.router, dependencies=secured)
     app.include_router(validate.router, dependencies=secured)
+    app.include_router(batches.router, dependencies=secured)
     app.include_router(
         packages.router,
         dependencies=secured,
@@ -236,7 +244,7 @@ def create_app(settings: Settings | None = None, *, pool: Any = None) -> FastAPI
     app.add_middleware(
         BodyLimitMiddleware,
         default=settings.max_body_bytes,
-        by_prefix={packages.router.prefix: settings.max_package_bytes},
+        by_prefix={packages.router.prefix: settings.max_package_bytes, batches.router.prefix: settings.max_batch_bytes},
     )
     app.add_middleware(RequestContextMiddleware, metrics=metrics)
 

@@ -123,6 +123,7 @@ _HTTP: dict[int, tuple[str, str, str]] = {
     404: ("not_found", "地址不存在", "请求的地址不存在，请查看 /docs 中的接口列表。"),
     405: ("method_not_allowed", "不支持的请求方法", "该地址不支持此 HTTP 方法。"),
     406: ("not_acceptable", "无法提供所需的格式", "无法按 Accept 请求头提供响应。"),
+    409: ("conflict", "状态冲突", "资源当前的状态不允许此操作。"),
     413: ("body_too_large", "请求体过大", "请求体超过了服务允许的大小上限。"),
     415: ("unsupported_media_type", "不支持的内容类型", "请求体的内容类型（Content-Type）不受支持。"),
     422: ("request_invalid", "请求参数有误", "请求参数未通过校验。"),

@@ -51,6 +51,7 @@ class Settings(BaseSettings):
     max_package_bytes: int = Field(
         100 * MiB, ge=1024, description="申报材料包请求（multipart，含全部附件）的大小上限（字节）"
     )
+    max_batch_bytes: int = Field(500 * MiB, ge=1024, description="批量任务上传的 ZIP 的大小上限（字节）")
     max_attachments: int = Field(40, ge=0, description="申报材料包中附件文件的数量上限")
     max_pages: int = Field(500, ge=1, description="生成的 PDF（含合并后的申报材料包）的页数上限")
 
