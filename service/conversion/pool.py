@@ -34,6 +34,7 @@ from service.conversion.errors import (
     LibreOfficeUnavailable,
 )
 from service.conversion.options import PdfOptions
+from service.conversion.profile import sweep_stale
 from service.conversion.protocol import (
     ConversionJob,
     DocumentRejected,
@@ -170,10 +171,13 @@ class ConversionPool:
     def start(self) -> None:
         """Start every process in parallel and wait; raises LibreOfficeUnavailable if none starts."""
         with self._lock:
-            if self._closed:
-                raise LibreOfficeUnavailable(_CLOSED_MESSAGE)
-            if self._started:
-                return
+            if self._started or self._closed:
+                return self._raise_if_closed_locked()
+        for stale in sweep_stale(self.settings.temp_root):
+            logger.warning("removed the directory of a LibreOffice process whose service died: %s", stale)
+        with self._lock:
+            if self._started or self._closed:
+                return self._raise_if_closed_locked()
             self._started = True
             slots = list(self._idle)
             self._idle.clear()
@@ -199,6 +203,10 @@ class ConversionPool:
             self._health_thread.start()
         if errors and len(errors) == len(slots):
             raise errors[0]
+
+    def _raise_if_closed_locked(self) -> None:
+        if self._closed:
+            raise LibreOfficeUnavailable(_CLOSED_MESSAGE)
 
     def close(self, drain_timeout: float | None = None) -> None:
         """Stop accepting work, let running conversions finish (up to drain_timeout, default the conversion

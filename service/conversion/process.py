@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from service.conversion import procfs
-from service.conversion.profile import ProcessDirectory
+from service.conversion.profile import ProcessDirectory, remove_socket_files
 from service.conversion.protocol import (
     ConversionJob,
     DocumentRejected,
@@ -107,6 +107,11 @@ class LibreOfficeProcess:
     def directory(self) -> Path | None:
         return self._directory.root if self._directory else None
 
+    @property
+    def socket_paths(self) -> list[str]:
+        """The Unix sockets (OSL_PIPE_* in /tmp) this process bound; removed by stop()."""
+        return list(self._sockets)
+
     def alive(self) -> bool:
         return self._popen is not None and self._popen.poll() is None and self._connection is not None
 
@@ -160,38 +165,50 @@ class LibreOfficeProcess:
         deadline = time.monotonic() + self.settings.start_timeout
         self._directory = ProcessDirectory.create(self.settings.temp_root)
         try:
-            self._popen = self._launch(binary, self._directory)
-            launches = 1
+            launches = 0
+            last_error = "no answer"
             while True:
-                code = self._popen.poll()
-                if code is not None:
-                    if code in RESTART_EXIT_CODES and launches < _MAX_LAUNCHES:
-                        self._popen = self._launch(binary, self._directory)
-                        launches += 1
-                        continue
-                    raise ProcessStartFailed(f"soffice.bin exited with status {code} while starting")
+                if self._popen is None or self._popen.poll() is not None:
+                    if self._popen is not None:
+                        code = self._popen.returncode
+                        if code not in RESTART_EXIT_CODES or launches >= _MAX_LAUNCHES:
+                            raise ProcessStartFailed(f"soffice.bin exited with status {code} while starting")
+                    self._connection = None
+                    self._popen = self._launch(binary, self._directory)
+                    launches += 1
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
-                    raise ProcessStartFailed(f"not ready within {self.settings.start_timeout:g} s")
-                attempt = _call_with_timeout(
-                    lambda: UnoConnection.try_connect(self._pipe), remaining, f"{self.name}-connect"
-                )
-                if not attempt.finished:
-                    raise ProcessStartFailed(f"not ready within {self.settings.start_timeout:g} s")
-                if attempt.error is not None:
-                    raise ProcessStartFailed(f"UNO connection failed: {attempt.error}")
-                if attempt.value is not None:
+                    raise ProcessStartFailed(f"not ready within {self.settings.start_timeout:g} s ({last_error})")
+                if self._connection is None:
+                    attempt = _call_with_timeout(
+                        lambda: UnoConnection.try_connect(self._pipe), remaining, f"{self.name}-connect"
+                    )
+                    if not attempt.finished:
+                        raise ProcessStartFailed(f"not ready within {self.settings.start_timeout:g} s")
+                    if attempt.error is not None or attempt.value is None:
+                        # Not accepting yet, or accepting but not ready, or about to restart itself.
+                        if attempt.error is not None:
+                            last_error = f"UNO: {attempt.error}"
+                        time.sleep(_POLL_INTERVAL)
+                        continue
                     self._connection = attempt.value
-                    break
-                time.sleep(_POLL_INTERVAL)
+                if self.settings.warm_up:
+                    try:
+                        self.convert(ConversionJob(warm_up_docx()), max(remaining, 1.0))
+                    except ProcessCrashed as exc:
+                        # The first start with a fresh profile exits with 81 to restart itself; when the
+                        # connection was made just before, the loop sees that exit and launches again.
+                        last_error = f"warm-up: {exc}"
+                        self._connection = None
+                        with contextlib.suppress(subprocess.TimeoutExpired):
+                            self._popen.wait(_UNWIND_GRACE)
+                        continue
+                    except (ProcessTimedOut, DocumentRejected) as exc:
+                        raise ProcessStartFailed(f"warm-up conversion failed: {exc}") from exc
+                    self.conversions = 0
+                break
             self._sockets = procfs.bound_unix_sockets(self._popen.pid)
-            if self.settings.warm_up:
-                remaining = max(deadline - time.monotonic(), 1.0)
-                try:
-                    self.convert(ConversionJob(warm_up_docx()), remaining)
-                except (ProcessCrashed, ProcessTimedOut, DocumentRejected) as exc:
-                    raise ProcessStartFailed(f"warm-up conversion failed: {exc}") from exc
-                self.conversions = 0
+            self._directory.record_sockets(self._sockets)
         except BaseException as exc:
             tail = self.log_tail()
             self.stop()
@@ -209,10 +226,7 @@ class LibreOfficeProcess:
                     os.killpg(popen.pid, signal.SIGKILL)
                 with contextlib.suppress(subprocess.TimeoutExpired):
                     popen.wait(_UNWIND_GRACE)
-            for path in self._sockets:
-                if "OSL_PIPE_" in path:
-                    with contextlib.suppress(OSError):
-                        os.unlink(path)
+            remove_socket_files(self._sockets)
             self._sockets = []
             if self._directory is not None:
                 self._directory.remove()

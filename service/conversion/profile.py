@@ -14,11 +14,18 @@ The sanitizer (sanitize.py) removes such links from the .docx first; this is the
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
+import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
+
+PREFIX = "docgen-lo-"
+OWNER_FILE = "owner"
+SOCKETS_FILE = "sockets"
 
 # (node path, property, xsd type, value)
 HARDENED_SETTINGS: tuple[tuple[str, str, str, str], ...] = (
@@ -74,8 +81,9 @@ class ProcessDirectory:
 
     @classmethod
     def create(cls, temp_root: str | None = None) -> ProcessDirectory:
-        root = Path(tempfile.mkdtemp(prefix="docgen-lo-", dir=temp_root))  # mode 0700
+        root = Path(tempfile.mkdtemp(prefix=PREFIX, dir=temp_root))  # mode 0700
         directory = cls(root)
+        (root / OWNER_FILE).write_text(_process_identity(os.getpid()) or "", encoding="ascii")
         for sub in (directory.profile / "user", directory.home, directory.tmp, directory.jobs):
             sub.mkdir(parents=True)
         (directory.profile / "user" / "registrymodifications.xcu").write_text(
@@ -83,5 +91,52 @@ class ProcessDirectory:
         )
         return directory
 
+    def record_sockets(self, paths: list[str]) -> None:
+        """Remember the process's pipes in /tmp, so that a sweep can remove them if nobody else can."""
+        (self.root / SOCKETS_FILE).write_text("\n".join(paths), encoding="utf-8")
+
     def remove(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+def remove_socket_files(paths: list[str]) -> None:
+    for path in paths:
+        if "/OSL_PIPE_" not in path:
+            continue
+        with contextlib.suppress(OSError):
+            if stat.S_ISSOCK(os.lstat(path).st_mode):
+                os.unlink(path)
+
+
+def _process_identity(pid: int) -> str | None:
+    """"pid start-time" (a pid alone may have been reused), or None when no such process runs."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat[stat.rindex(")") + 2 :].split()
+    if fields[0] == "Z":
+        return None
+    return f"{pid} {fields[19]}"
+
+
+def sweep_stale(temp_root: str | None = None) -> list[Path]:
+    """Remove the directories (and /tmp pipes) left by a service that was killed: SIGKILL leaves it no
+    chance to clean up; its LibreOffice processes die with it (spawner.py). Only where the owner is gone."""
+    removed = []
+    root = Path(temp_root or tempfile.gettempdir())
+    with contextlib.suppress(OSError):
+        for candidate in root.glob(f"{PREFIX}*"):
+            owner_file = candidate / OWNER_FILE
+            try:
+                owner = owner_file.read_text(encoding="ascii").strip()
+            except OSError:
+                continue  # not ours, or being created right now
+            pid = owner.split(" ", 1)[0]
+            if pid.isdigit() and _process_identity(int(pid)) == owner:
+                continue
+            with contextlib.suppress(OSError):
+                remove_socket_files((candidate / SOCKETS_FILE).read_text(encoding="utf-8").splitlines())
+            shutil.rmtree(candidate, ignore_errors=True)
+            removed.append(candidate)
+    return removed
