@@ -163,10 +163,6 @@ def pid_alive(pid: int) -> bool:
     return state != "Z"
 
 
-def osl_pipes() -> set[str]:
-    return {name for name in os.listdir("/tmp") if name.startswith("OSL_PIPE_")}
-
-
 class Hooks:
     """Lets a test act on a process right before a conversion is sent to it."""
 
@@ -265,6 +261,33 @@ def test_bookmarks_come_from_the_headings(pool: ConversionPool) -> None:
     assert [item.title for item in outline] == ["第1部分 园区基本情况", "第2部分 园区基本情况", "第3部分 园区基本情况"]
     no_outline = pypdf.PdfReader(io.BytesIO(pool.convert(form_docx(pages=2), PdfOptions(bookmarks=False))))
     assert no_outline.outline == []
+
+
+def test_a_table_of_contents_is_refreshed(pool: ConversionPool) -> None:
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = docx.Document()
+    toc = document.add_paragraph()._p
+    w = nsdecls("w")
+    for run in (
+        f'<w:r {w}><w:fldChar w:fldCharType="begin"/></w:r>',
+        f'<w:r {w}><w:instrText xml:space="preserve"> TOC \\o "1-3" \\h \\z \\u </w:instrText></w:r>',
+        f'<w:r {w}><w:fldChar w:fldCharType="separate"/></w:r>',
+        f"<w:r {w}><w:t>目录尚未更新</w:t></w:r>",
+        f'<w:r {w}><w:fldChar w:fldCharType="end"/></w:r>',
+    ):
+        toc.append(parse_xml(run))
+    for chapter in (1, 2, 3):
+        document.add_page_break()
+        document.add_heading(f"第{chapter}章标题", level=1)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    text = pdf_text(pool.convert(buffer.getvalue()))
+    assert "目录尚未更新" not in text
+    for chapter in (1, 2, 3):  # the entry with its page number, then the heading itself
+        assert re.search(f"第{chapter}章标题\\.+{chapter + 1}", text), text
+        assert text.count(f"第{chapter}章标题") == 2
 
 
 def test_kill_9_during_a_conversion_is_retried_and_the_pool_is_whole_again(
@@ -393,19 +416,28 @@ def test_a_process_is_recycled_after_m_conversions(tmp_path: Path) -> None:
 
 
 def test_close_leaves_no_soffice_process_profile_or_pipe(tmp_path: Path) -> None:
-    pipes_before = osl_pipes()
-    pool = ConversionPool(PoolSettings(size=2, health_interval=0, temp_root=str(tmp_path)))
+    from service.conversion.process import LibreOfficeProcess
+
+    settings = PoolSettings(size=2, health_interval=0, temp_root=str(tmp_path))
+    made: list[LibreOfficeProcess] = []
+
+    def factory(slot: int) -> LibreOfficeProcess:
+        made.append(LibreOfficeProcess(settings, name=f"test{slot}"))
+        return made[-1]
+
+    pool = ConversionPool(settings, process_factory=factory)
     pool.start()
     pids = {info.pid for info in pool.processes()}
     assert all(pid and pid_alive(pid) for pid in pids)
     assert len(list(tmp_path.iterdir())) == 2  # one private directory per process
-    assert len(osl_pipes() - pipes_before) == 4  # the UNO pipe and the single-instance pipe of each
+    pipes = [path for process in made for path in process.socket_paths]
+    assert len(pipes) == 4 and all(Path(path).exists() for path in pipes)  # UNO pipe + single-instance pipe
     pool.convert(table_docx())
     pool.close()
     assert not any(pid_alive(pid) for pid in pids if pid)
     assert not (child_soffice_pids() & pids)
     assert list(tmp_path.iterdir()) == []
-    assert osl_pipes() - pipes_before == set()
+    assert not any(Path(path).exists() for path in pipes)
 
 
 def test_the_convert_command_writes_the_pdf_and_leaves_no_soffice(tmp_path: Path) -> None:
@@ -433,3 +465,36 @@ def test_the_convert_command_writes_the_pdf_and_leaves_no_soffice(tmp_path: Path
     result = CliRunner().invoke(app, ["convert", str(broken), "-o", str(tmp_path / "out.pdf")])
     assert result.exit_code == 1 and "invalid_document" in result.output
     assert not (tmp_path / "out.pdf").exists()
+
+
+def test_after_the_service_is_killed_its_soffice_dies_and_the_next_pool_sweeps_its_directories(
+    tmp_path: Path,
+) -> None:
+    import subprocess
+    import sys
+
+    script = (
+        "import os, signal, sys\n"
+        "from service.conversion import ConversionPool, PoolSettings\n"
+        "pool = ConversionPool(PoolSettings(size=2, health_interval=0, temp_root=sys.argv[1]))\n"
+        "pool.start()\n"
+        "print(' '.join(str(info.pid) for info in pool.processes()), flush=True)\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    child = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True, timeout=120)
+    assert child.returncode == -signal.SIGKILL, child.stderr
+    pids = [int(pid) for pid in child.stdout.split()]
+    assert len(pids) == 2
+    deadline = time.monotonic() + 10
+    while any(pid_alive(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(pid_alive(pid) for pid in pids)  # killed by the kernel with their parent
+    left = list(tmp_path.iterdir())
+    assert len(left) == 2  # nobody could clean up …
+    pipes = [path for directory in left for path in (directory / "sockets").read_text().splitlines()]
+    assert len(pipes) == 4 and all(Path(path).exists() for path in pipes)
+    with ConversionPool(PoolSettings(size=1, health_interval=0, temp_root=str(tmp_path))) as pool:
+        assert len(list(tmp_path.iterdir())) == 1  # … until the next pool starts: only its own remains
+        assert not any(Path(path).exists() for path in pipes)
+        assert pool.convert(table_docx()).startswith(b"%PDF-")
+    assert list(tmp_path.iterdir()) == []
