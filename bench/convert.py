@@ -1,0 +1,232 @@
+"""Word → PDF: the warm pool against a cold `soffice --convert-to pdf` per document, and throughput.
+
+    .venv/bin/python bench/convert.py [--runs 7] [--cold-runs 3] [--documents 20]
+
+Prints, in one run: for each document (every sample rendered through service.rendering, plus a generated
+one-page table and a generated form of about 15 pages) the p50 of a conversion on the warm pool and of a
+cold `soffice --convert-to pdf` (a new LibreOffice process per document, with an existing profile so the
+first-start setup is not counted), and the ratio; then the throughput on N documents with 1 process and
+with one process per core. Targets (issue 4, 2-core machine): one-page ≥ 5× faster than cold; the park
+application ≤ 1.5 s p50; 2 processes ≥ 1.7× the throughput of 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import docx
+from docx.oxml.ns import qn
+from docx.shared import Pt
+
+from service.conversion import ConversionPool, PdfOptions, PoolSettings
+from service.conversion.process import find_soffice
+
+
+def _fonts(run, east_asia: str, size: float | None = None) -> None:
+    fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
+    fonts.set(qn("w:eastAsia"), east_asia)
+    fonts.set(qn("w:ascii"), "Times New Roman")
+    fonts.set(qn("w:hAnsi"), "Times New Roman")
+    if size:
+        run.font.size = Pt(size)
+
+
+def one_page_table() -> bytes:
+    document = docx.Document()
+    _fonts(document.add_paragraph().add_run("企业基本情况表"), "方正小标宋简体", 22)
+    table = document.add_table(rows=12, cols=4)
+    table.style = "Table Grid"
+    for i, row in enumerate(table.rows):
+        for j, cell in enumerate(row.cells):
+            text = f"指标名称{i}" if j % 2 == 0 else f"佛山南岭智能机器人产业园 {i * 37.5:.2f}"
+            _fonts(cell.paragraphs[0].add_run(text), "仿宋_GB2312", 12)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def form(pages: int = 15) -> bytes:
+    document = docx.Document()
+    for page in range(pages):
+        _fonts(document.add_heading(level=1).add_run(f"第{page + 1}部分 园区基本情况"), "黑体", 16)
+        for _ in range(5):
+            text = "国家新兴产业发展示范基地创建申报材料，园区产业集聚度高，创新能力强，" * 3
+            _fonts(document.add_paragraph().add_run(text), "仿宋_GB2312", 16)
+        table = document.add_table(rows=4, cols=3)
+        table.style = "Table Grid"
+        for row in table.rows:
+            for cell in row.cells:
+                _fonts(cell.paragraphs[0].add_run("营业收入 123.45 亿元"), "宋体", 12)
+        if page < pages - 1:
+            document.add_page_break()
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def documents() -> list[tuple[str, bytes]]:
+    found: list[tuple[str, bytes]] = [("一页表格（生成）", one_page_table()), ("15 页表单（生成）", form())]
+    try:
+        from service.rendering import list_templates, render
+    except ImportError as exc:
+        print(f"（service.rendering 不可用，只测生成的文档：{exc}）")
+        return found
+    for spec in list_templates():
+        if not spec.sample_path.is_file():
+            continue
+        try:
+            data = render(spec.id, json.loads(spec.sample_path.read_text(encoding="utf-8")))
+        except Exception as exc:  # a sample that does not render is reported, not fatal
+            print(f"（样例 {spec.id} 渲染失败，跳过：{type(exc).__name__}: {exc}）")
+            continue
+        found.append((spec.id, data))
+    return found
+
+
+def page_count(pdf: bytes) -> int:
+    import pypdf
+
+    return len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
+
+
+def warm_p50(pool: ConversionPool, data: bytes, runs: int) -> tuple[float, bytes]:
+    timings = []
+    pdf = b""
+    for _ in range(runs):
+        began = time.perf_counter()
+        pdf = pool.convert(data, PdfOptions())
+        timings.append(time.perf_counter() - began)
+    return statistics.median(timings), pdf
+
+
+class Cold:
+    """`soffice --headless --convert-to pdf` as a new process per document, with its own existing profile."""
+
+    def __init__(self) -> None:
+        self.root = Path(tempfile.mkdtemp(prefix="docgen-bench-cold-"))
+        soffice = shutil.which("soffice") or str(find_soffice())
+        self.command = [
+            soffice,
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation={(self.root / 'profile').as_uri()}",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(self.root / "out"),
+        ]
+        self.env = {**os.environ, "HOME": str(self.root)}
+        self.convert(one_page_table())  # creates the profile: not counted
+
+    def convert(self, data: bytes) -> float:
+        source = self.root / "in.docx"
+        source.write_bytes(data)
+        began = time.perf_counter()
+        subprocess.run([*self.command, str(source)], env=self.env, capture_output=True, check=True, timeout=300)
+        elapsed = time.perf_counter() - began
+        if not (self.root / "out" / "in.pdf").is_file():
+            raise RuntimeError("soffice --convert-to wrote no PDF")
+        (self.root / "out" / "in.pdf").unlink()
+        return elapsed
+
+    def p50(self, data: bytes, runs: int) -> float:
+        return statistics.median(self.convert(data) for _ in range(runs))
+
+    def close(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def throughput(processes: int, docs: list[bytes], temp_root: str) -> float:
+    settings = PoolSettings(size=processes, health_interval=0, temp_root=temp_root)
+    with ConversionPool(settings) as pool:
+        # Steady state of a long-running service: every process has seen every kind of document once
+        # (a process's first conversion of a new layout loads fonts and filters).
+        distinct = list({id(data): data for data in docs}.values())
+        with ThreadPoolExecutor(max_workers=processes) as executor:
+            list(executor.map(pool.convert, distinct * processes))
+        began = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=processes) as executor:
+            for pdf in executor.map(pool.convert, docs):
+                assert pdf.startswith(b"%PDF-")
+        return len(docs) / (time.perf_counter() - began)
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = ""
+    try:
+        kib = int(Path("/proc/meminfo").read_text().split()[1])
+        memory = f"，内存 {kib / 1024 / 1024:.0f} GiB"
+    except (OSError, ValueError, IndexError):
+        pass
+    soffice = find_soffice()
+    version = ""
+    if soffice:
+        version = subprocess.run([str(soffice), "--version"], capture_output=True, text=True).stdout.strip()
+    return f"{cpu}，{len(os.sched_getaffinity(0))} 核{memory}；{version}；Python {platform.python_version()}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=7, help="warm conversions per document (p50)")
+    parser.add_argument("--cold-runs", type=int, default=3, help="cold soffice runs per document (p50)")
+    parser.add_argument("--documents", type=int, default=20, help="documents for the throughput runs")
+    args = parser.parse_args()
+    cores = len(os.sched_getaffinity(0))
+    print(f"机器：{machine()}")
+    docs = documents()
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="docgen-bench-") as temp_root:
+        cold = Cold()
+        try:
+            with ConversionPool(PoolSettings(size=1, health_interval=0, temp_root=temp_root)) as pool:
+                for name, data in docs:
+                    warm, pdf = warm_p50(pool, data, args.runs)
+                    rows.append((name, page_count(pdf), warm, cold.p50(data, args.cold_runs)))
+        finally:
+            cold.close()
+        print()
+        print(f"{'文档':<34}{'页数':>5}{'热池 p50':>11}{'冷启动 p50':>12}{'倍数':>8}")
+        for name, pages, warm, cold_p50 in rows:
+            print(f"{name:<34}{pages:>5}{warm:>10.3f}s{cold_p50:>11.3f}s{cold_p50 / warm:>7.1f}×")
+
+        mix = [data for _, data in docs]
+        batch = [mix[i % len(mix)] for i in range(args.documents)]
+        single = throughput(1, batch, temp_root)
+        multi = throughput(cores, batch, temp_root) if cores > 1 else single
+    print()
+    print(f"吞吐量（{args.documents} 份文档，各样例轮流）：1 个进程 {single:.2f} 份/秒；"
+          f"{cores} 个进程 {multi:.2f} 份/秒（{multi / single:.2f}×）")
+
+    print()
+    table_row = rows[0]
+    park = next((row for row in rows if row[0] == "park_application"), None)
+    checks = [(f"一页文档 ≥ 5× 快于冷启动：{table_row[3] / table_row[2]:.1f}×", table_row[3] / table_row[2] >= 5)]
+    if park:
+        checks.append((f"示范园区申请书 p50 ≤ 1.5 s：{park[2]:.3f} s", park[2] <= 1.5))
+    if cores >= 2:
+        checks.append((f"{cores} 个进程吞吐量 ≥ 1.7× 单进程：{multi / single:.2f}×", multi / single >= 1.7))
+    for label, ok in checks:
+        print(f"{'✓' if ok else '✗'} {label}")
+
+
+if __name__ == "__main__":
+    main()
