@@ -290,6 +290,13 @@ def test_validate_reports_the_same_errors_as_the_cli(http: httpx.Client) -> None
     assert {"$.surprise", "$.cover.applicant"} <= {e["loc"] for e in body["errors"]}
 
 
+def test_validate_needs_a_json_object(http: httpx.Client) -> None:
+    body = assert_problem(http.post("/v1/validate/park_application", json=[1, 2]), 422, "payload_not_object")
+    assert body["errors"][0]["loc"] == "$"
+    partial = http.post("/v1/validate/park_application", json={"cover": {}}).json()
+    assert partial["valid"] is False and len(partial["errors"]) > 3
+
+
 def test_validate_gives_derived_values(http: httpx.Client) -> None:
     payload = sample()
     result = http.post("/v1/validate/park_application", json=payload).json()
@@ -347,6 +354,8 @@ def test_starlette_404_and_405_are_problems(http: httpx.Client) -> None:
     response = http.delete("/v1/templates")
     assert_problem(response, 405, "method_not_allowed")
     assert response.headers["allow"] == "GET"
+    # Two routes on one path (GET and DELETE of a batch): Allow names both.
+    assert http.put(f"/v1/batches/{'0' * 32}").headers["allow"] == "DELETE, GET"
 
 
 def test_request_id_is_echoed_or_made(http: httpx.Client) -> None:

@@ -352,8 +352,9 @@ def payload_schema_name(spec: TemplateSpec) -> str:
     return spec.model.__name__
 
 
-def payload_request_body() -> dict[str, Any]:
-    """The `requestBody` of the payload operations: any template's schema, with each sample as an example."""
+def payload_request_body(*, strict: bool = True) -> dict[str, Any]:
+    """The `requestBody` of the payload operations, with each sample as an example. `strict`: the body must
+    satisfy the template's schema (documents); else any JSON object, whose problems are the answer (validate)."""
     examples: dict[str, Any] = {}
     for spec in list_templates():
         if spec.sample_path.is_file():
@@ -361,18 +362,19 @@ def payload_request_body() -> dict[str, Any]:
                 "summary": spec.title,
                 "value": json.loads(spec.sample_path.read_text(encoding="utf-8")),
             }
-    content: dict[str, Any] = {
-        "schema": {
-            "description": "所选模板的数据（见 GET /v1/templates/{template_id}/schema）",
-            "anyOf": [{"$ref": f"#/components/schemas/{payload_schema_name(s)}"} for s in list_templates()],
-        },
-    }
+    schema: dict[str, Any] = {"description": "所选模板的数据（见 GET /v1/templates/{template_id}/schema）"}
+    if strict:
+        schema["anyOf"] = [{"$ref": f"#/components/schemas/{payload_schema_name(s)}"} for s in list_templates()]
+    else:
+        schema.update(type="object", additionalProperties=True)
+    content: dict[str, Any] = {"schema": schema}
     if examples:
         content["examples"] = examples
     return {"required": True, "description": "所选模板的 JSON 数据", "content": {"application/json": content}}
 
 
 PAYLOAD_REQUEST_BODY = payload_request_body()
+ANY_PAYLOAD_REQUEST_BODY = payload_request_body(strict=False)
 
 
 def payload_components() -> dict[str, Any]:

@@ -16,9 +16,11 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.routing import iter_route_contexts
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
+from starlette.routing import compile_path
 
 from service.api.logging import current_request_id
 from service.payloads import FieldError, PayloadInvalid
@@ -238,6 +240,7 @@ async def _http_exception(request: Request, exc: Exception) -> Response:
         detail = f"地址 {request.url.path} 不存在，请查看 /docs 中的接口列表。"
         return http_problem(request, 404, detail, headers=headers)
     if exc.status_code == 405:
+        headers["Allow"] = ", ".join(allowed_methods(request)) or headers.get("Allow", "")
         return http_problem(request, 405, f"地址 {request.url.path} 不支持 {request.method} 方法。", headers=headers)
     if exc.status_code == 400 and isinstance(exc.detail, str) and exc.detail.isascii():
         return _multipart_problem(request, exc.detail, headers)
@@ -257,6 +260,16 @@ def _multipart_problem(request: Request, detail: str, headers: dict[str, str]) -
     return problem_response(
         request, 400, "malformed_body", "请求格式错误", "请求体无法解析（multipart 或表单格式有误）。", headers=headers
     )
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method of every route on this path (Starlette names only the first matching route's)."""
+    methods: set[str] = set()
+    for route in iter_route_contexts(request.app.routes):
+        regex, _, _ = compile_path(route.path)
+        if regex.match(request.url.path):
+            methods |= set(route.methods or ())
+    return sorted(methods)
 
 
 async def _request_validation(request: Request, exc: Exception) -> Response:
