@@ -128,3 +128,17 @@ def test_quotes_escaped_by_an_office_suite_inside_tags_still_compile(template_pa
             dst.writestr(info, data)
     paras, _ = texts(PreparedTemplate.from_path(resaved).render({"p": payload()}))
     assert "☐国有 ☑民营" in paras
+
+
+def test_concurrent_renders_of_different_payloads_are_all_valid(template_path):
+    # The prepared template is shared by threads (API, batch workers): no render may corrupt another.
+    import zipfile
+    from concurrent.futures import ThreadPoolExecutor
+
+    t = PreparedTemplate.from_path(template_path)
+    names = [f"园区{i}" * (i % 7 + 1) for i in range(60)]
+    with ThreadPoolExecutor(4) as pool:
+        outputs = list(pool.map(lambda n: t.render({"p": payload(name=n)}, {"dc:creator": n}), names))
+    for name, out in zip(names, outputs, strict=True):
+        assert zipfile.ZipFile(io.BytesIO(out)).testzip() is None
+        assert f"名称：{name}" in texts(out)[0]

@@ -160,6 +160,7 @@ FormDate = Annotated[
 
 # --- Numbers ---------------------------------------------------------------------------------------------
 
+
 def _decimal_serializer(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 

@@ -48,9 +48,7 @@ def _step(value: Decimal | int) -> Decimal:
     return Decimal(0) if isinstance(value, int) else HALF_CENT
 
 
-def ratio_agrees(
-    stated: Decimal, part: Decimal | int, total: Decimal | int, *, offset: Decimal = Decimal(0)
-) -> bool:
+def ratio_agrees(stated: Decimal, part: Decimal | int, total: Decimal | int, *, offset: Decimal = Decimal(0)) -> bool:
     """Is `stated` (percent) consistent with part/total*100 − offset, given the inputs' rounding?"""
     p, t = Decimal(part), Decimal(total)
     lo_p, hi_p = max(p - _step(part), Decimal(0)), p + _step(part)

@@ -9,6 +9,7 @@ template and payload, same bytes (fixed entry order, timestamps and document pro
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import io
 import re
@@ -118,7 +119,9 @@ class PreparedTemplate:
                     data = xml.encode("utf-8")
                 if properties and entry.info.filename == "docProps/core.xml":
                     data = _core_properties(data, properties)
-                archive.writestr(entry.info, data)
+                # writestr records size and CRC in the ZipInfo it is given: a copy per render, since the
+                # prepared entries are shared by every thread rendering this template.
+                archive.writestr(copy.copy(entry.info), data)
         return out.getvalue()
 
 
