@@ -339,3 +339,22 @@ def test_weighted_counts_are_input():
 def test_lone_surrogate_is_rejected_at_its_field():
     errors = errors_of("park_application", changed(PARK, _set("basic_info.name", "园区\ud800")))
     assert [e.loc for e in errors] == ["$.basic_info.name"]
+
+
+def test_parent_company_code_must_differ_from_own_code():
+    import json
+
+    from service.payloads import PayloadInvalid
+    from service.rendering import validate
+    from service.rendering.catalog import get_template
+
+    data = json.loads(get_template("enterprise_application").sample_path.read_text(encoding="utf-8"))
+    data["basic_info"]["parent_company_credit_code"] = data["basic_info"]["credit_code"]
+    try:
+        validate("enterprise_application", data)
+    except PayloadInvalid as exc:
+        assert {(e.loc, e.code) for e in exc.errors} == {("$.basic_info.parent_company_credit_code", "parent_is_self")}
+    else:
+        raise AssertionError("expected parent_is_self")
+    data["basic_info"]["parent_company_credit_code"] = "91110000600037341L"
+    assert validate("enterprise_application", data).model.basic_info.parent_company_credit_code == "91110000600037341L"

@@ -66,6 +66,11 @@ class EnterpriseBasicInfo(PayloadModel):
 
     name: ShortText = Field(title="企业名称")
     credit_code: CreditCode = Field(title="统一社会信用代码")
+    parent_company_credit_code: CreditCode | None = Field(
+        default=None,
+        title="母公司（集团公司）统一社会信用代码",
+        description="不在申请书上打印；用于批量推荐时检查集团公司与其子公司是否重复申报（通知规定不得重复申报）",
+    )
     enterprise_type: EnterpriseType = Field(title="企业类型")
     enterprise_type_other: ShortText | None = Field(
         default=None, title="企业类型（其他）", description="企业类型为“其他”时必填，写明具体类型；否则不填"
@@ -230,6 +235,14 @@ class EnterpriseApplication(FormPayload):
     def check(self) -> list[Problem]:
         out: list[Problem] = []
         info = self.basic_info
+        if info.parent_company_credit_code and info.parent_company_credit_code == info.credit_code:
+            out.append(
+                Problem(
+                    ("basic_info", "parent_company_credit_code"),
+                    "parent_is_self",
+                    "母公司统一社会信用代码不能与本企业的统一社会信用代码相同",
+                )
+            )
         if info.enterprise_type == "其他" and not info.enterprise_type_other:
             out.append(
                 Problem(("basic_info", "enterprise_type_other"), "required", "企业类型选择“其他”时，须写明具体类型")
