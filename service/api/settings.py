@@ -42,7 +42,7 @@ class Settings(BaseSettings):
     )
     memory_limit_mb: int = Field(1536, ge=64, description="单个 LibreOffice 进程的内存上限（MiB），超过后重启")
     queue_limit: int = Field(
-        16, ge=0, description="等待空闲转换进程的请求数上限；队列已满时返回 503 和 Retry-After"
+        32, ge=0, description="等待空闲转换进程的请求数上限；队列已满时返回 503 和 Retry-After"
     )
     render_threads: int = Field(4, ge=1, le=64, description="并行渲染 Word 文档的线程数（不占用事件循环）")
 
