@@ -190,11 +190,10 @@ class Attachment(PayloadModel):
 
 
 def _check_document(ref: DocumentRef, loc: Loc) -> list[Problem]:
-    from service.rendering.catalog import CATALOG
+    from service.payloads.registry import DOCUMENT_TITLES, attachable_ids, model_for
 
-    spec = CATALOG.get(ref.template_id)
-    if spec is None or spec.composer is not None:
-        usable = "、".join(s.id for s in CATALOG.values() if s.composer is None)
+    if ref.template_id not in attachable_ids():
+        usable = "、".join(attachable_ids())
         return [
             Problem(
                 (*loc, "template_id"),
@@ -209,10 +208,12 @@ def _check_document(ref: DocumentRef, loc: Loc) -> list[Problem]:
     if ref.payload is None:
         return []
     try:
-        validate_payload(spec.model, ref.payload)
+        model = model_for(ref.template_id)
+        validate_payload(model, ref.payload)
     except PayloadInvalid as exc:
+        title = DOCUMENT_TITLES[ref.template_id]
         return [
-            Problem((*loc, "payload", *_parse_json_path(e.loc)), e.code, f"{spec.title} / {e.label}：{e.message}")
+            Problem((*loc, "payload", *_parse_json_path(e.loc)), e.code, f"{title} / {e.label}：{e.message}")
             for e in exc.errors
         ]
     return []

@@ -7,12 +7,11 @@ so that listing the catalog stays cheap.
 from __future__ import annotations
 
 import hashlib
-import importlib
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 
 from service.payloads import FormPayload
+from service.payloads.registry import DOCUMENT_TITLES, model_for
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "word_templates"
 SAMPLES_DIR = Path(__file__).resolve().parents[2] / "samples"
@@ -30,11 +29,7 @@ class UnknownTemplate(LookupError):
 @dataclass(frozen=True)
 class TemplateSpec:
     id: str
-    title: str
-    """The document's official title, e.g. 国家新兴产业发展示范基地创建申请书（示范园区）."""
     description: str
-    model_path: str
-    """"module:Class" of the payload model."""
     file_stem: str
     """Download name before "-<申报单位>", e.g. 创建申请书（示范园区）."""
     formats: tuple[str, ...] = ("docx", "pdf", "pdfa")
@@ -55,10 +50,14 @@ class TemplateSpec:
     def schema_path(self) -> Path:
         return SCHEMAS_DIR / f"{self.id}.schema.json"
 
-    @cached_property
+    @property
+    def title(self) -> str:
+        """The document's official title, e.g. 国家新兴产业发展示范基地创建申请书（示范园区）."""
+        return DOCUMENT_TITLES[self.id]
+
+    @property
     def model(self) -> type[FormPayload]:
-        module, _, name = self.model_path.partition(":")
-        return getattr(importlib.import_module(module), name)
+        return model_for(self.id)
 
     @property
     def version(self) -> str:
@@ -73,45 +72,33 @@ CATALOG: dict[str, TemplateSpec] = {
     for spec in (
         TemplateSpec(
             id="park_application",
-            title="国家新兴产业发展示范基地创建申请书（示范园区）",
             description="附件2：示范园区创建申请书，含基本情况、创建工作方案、附件清单和推荐单位意见。",
-            model_path="service.payloads.park:ParkApplication",
             file_stem="创建申请书（示范园区）",
         ),
         TemplateSpec(
             id="enterprise_application",
-            title="国家新兴产业发展示范基地创建申请书（示范企业）",
             description="附件3：示范企业创建申请书，含基本情况、创建工作方案、附件清单和推荐单位意见。",
-            model_path="service.payloads.enterprise:EnterpriseApplication",
             file_stem="创建申请书（示范企业）",
         ),
         TemplateSpec(
             id="city_recommendation_summary",
-            title="国家新兴产业发展示范基地创建对象推荐汇总表（地市）",
             description="广东省通知附件1：地市工业和信息化主管部门填报的推荐汇总表，园区类和企业类分别列表，按推荐优先级排序。",
-            model_path="service.payloads.summaries:CityRecommendationSummary",
             file_stem="推荐汇总表（地市）",
         ),
         TemplateSpec(
             id="province_recommendation_summary",
-            title="国家新兴产业发展示范基地创建对象推荐汇总表",
             description="工业和信息化部通知附件1：省级工业和信息化主管部门报部的推荐汇总表，园区类和企业类分别列表。",
-            model_path="service.payloads.summaries:ProvinceRecommendationSummary",
             file_stem="推荐汇总表（省级）",
         ),
         TemplateSpec(
             id="meeting_rsvp",
-            title="参会回执",
             description="广东省通知附件2：申报培训会参会回执，含参会人员、参会形式和报送时限。",
-            model_path="service.payloads.meeting:MeetingRsvp",
             file_stem="参会回执",
         ),
         TemplateSpec(
             id="official_document",
-            title="公文（通知、函）",
             description="按 GB/T 9704-2012 排版的公文：版头、正文、附件说明、署名、成文日期、附注、公开方式；"
             "附件（本服务生成的表格或文字）和转发的文件合成一个文档。",
-            model_path="service.payloads.official_document:OfficialDocument",
             file_stem="公文",
             composer="service.rendering.compose:compose_official_document",
         ),
