@@ -1,6 +1,7 @@
-"""The HTTP API (FastAPI): `create_app(settings)`; `docgen serve` runs it (see cli_serve)."""
+"""The HTTP API (FastAPI).
 
-from service.api.app import create_app
-from service.api.settings import Settings, load_settings
+    from service.api.app import create_app        # create_app(settings: Settings | None = None) -> FastAPI
+    from service.api.settings import Settings     # DOCGEN_* environment variables, settings file, .env
 
-__all__ = ["Settings", "create_app", "load_settings"]
+`docgen serve` runs it (service/api/cli_serve.py); `python -m service.api.settings` prints the settings table.
+"""

@@ -34,6 +34,7 @@ from service.api.problems import (
     http_problem,
     install_problem_handlers,
     openapi_components,
+    problem_responses,
     size_text,
 )
 from service.api.routers import batches, documents, health, packages, templates, validate
@@ -220,15 +221,18 @@ def create_app(settings: Settings | None = None, *, pool: Any = None) -> FastAPI
     app.state.runtime = runtime
     install_problem_handlers(app)
 
-    secured = [Depends(require_api_key)] if settings.api_keys else []
+    # With API keys configured (only then) /v1/* require X-API-Key, and the OpenAPI says so.
+    secured: dict[str, Any] = (
+        {"dependencies": [Depends(require_api_key)], "responses": problem_responses(401)} if settings.api_keys else {}
+    )
     app.include_router(health.router)
-    app.include_router(templates.router, dependencies=secured)
-    app.include_router(documents.router, dependencies=secured)
-    app.include_router(validate.router, dependencies=secured)
-    app.include_router(batches.router, dependencies=secured)
+    app.include_router(templates.router, **secured)
+    app.include_router(documents.router, **secured)
+    app.include_router(validate.router, **secured)
+    app.include_router(batches.router, **secured)
     app.include_router(
         packages.router,
-        dependencies=secured,
+        **secured,
         form_limits={"max_files": settings.max_attachments + 1, "max_part_size": settings.max_body_bytes},
     )
 

@@ -26,6 +26,7 @@ from service.api.metrics import Metrics
 from service.api.problems import ProblemError
 from service.api.settings import Settings
 from service.payloads import ValidatedPayload
+from service.payloads.export_schemas import schema_document
 from service.rendering import TemplateSpec, get_template, list_templates, render, validate
 
 log = logging.getLogger("docgen.api")
@@ -41,6 +42,8 @@ class TemplateInfo:
     spec: TemplateSpec
     version: str
     sample: dict[str, Any] | None
+    schema: dict[str, Any]
+    """The payload's JSON Schema document, as `make schemas` writes it."""
 
 
 @dataclass
@@ -67,7 +70,7 @@ class Runtime:
         for spec in list_templates():
             TEMPLATES.get(spec.docx_path)
             sample = json.loads(spec.sample_path.read_text(encoding="utf-8")) if spec.sample_path.is_file() else None
-            loaded[spec.id] = TemplateInfo(spec, spec.version, sample)
+            loaded[spec.id] = TemplateInfo(spec, spec.version, sample, schema_document(spec))
         self.templates = loaded
 
     def info(self, template_id: str) -> TemplateInfo:

@@ -53,7 +53,7 @@ class Settings(BaseSettings):
     )
     max_batch_bytes: int = Field(500 * MiB, ge=1024, description="批量任务上传的 ZIP 的大小上限（字节）")
     max_attachments: int = Field(40, ge=0, description="申报材料包中附件文件的数量上限")
-    max_pages: int = Field(500, ge=1, description="生成的 PDF（含合并后的申报材料包）的页数上限")
+    max_pages: int = Field(1000, ge=1, description="生成的 PDF（含合并后的申报材料包）的页数上限")
 
     data_dir: Path = Field(Path("data"), description="工作目录：临时文件、LibreOffice 用户配置")
     api_keys: Annotated[list[SecretStr], NoDecode] = Field(
@@ -98,3 +98,26 @@ def load_settings(**overrides: Any) -> Settings:
 @lru_cache(maxsize=1)
 def default_settings() -> Settings:
     return load_settings()
+
+
+def settings_table() -> str:
+    """The README's table of environment variables (`python -m service.api.settings`)."""
+    rows = ["| 环境变量 | 默认值 | 说明 |", "| --- | --- | --- |"]
+    for name, field in Settings.model_fields.items():
+        default = field.get_default(call_default_factory=True)
+        if isinstance(default, list):
+            shown = "（空）"
+        elif isinstance(default, int) and default >= MiB and default % MiB == 0:
+            shown = f"{default}（{default // MiB} MiB）"
+        else:
+            shown = str(default)
+        rows.append(f"| `DOCGEN_{name.upper()}` | `{shown}` | {field.description} |")
+    rows.append(
+        "| `DOCGEN_SETTINGS_FILE` | （未设置） | 设置文件（每行 `DOCGEN_名称=值`）；"
+        "环境变量优先于设置文件，设置文件优先于 `.env` |"
+    )
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    print(settings_table())

@@ -20,7 +20,6 @@ from service.api.dependencies import (
     etag_matches,
 )
 from service.api.problems import ProblemError, problem_responses
-from service.payloads.export_schemas import schema_document
 
 router = APIRouter(prefix="/v1/templates", tags=["模板"])
 
@@ -91,7 +90,7 @@ async def get_template(info: TemplateDep) -> TemplateDetail:
 )
 async def get_template_schema(info: TemplateDep) -> dict[str, Any]:
     """生成文档所需数据（请求体）的 JSON Schema，字段带中文标题和说明，可用于生成门户表单。"""
-    return schema_document(info.spec)
+    return info.schema
 
 
 @router.get(
