@@ -458,6 +458,7 @@ def test_api_keys_enforced_when_configured(pool: ConversionPool, data_dir: Path)
         scheme = schema["components"]["securitySchemes"]["ApiKey"]
         assert (scheme["type"], scheme["in"], scheme["name"]) == ("apiKey", "header", "X-API-Key")
         assert schema["paths"]["/v1/templates"]["get"]["security"] == [{"ApiKey": []}]
+        assert "401" in schema["paths"]["/v1/documents/{template_id}"]["post"]["responses"]
         assert "security" not in schema["paths"]["/healthz"]["get"]
     open_app = create_app(make_settings(data_dir), pool=pool)
     with TestClient(open_app) as client:
@@ -606,6 +607,33 @@ def test_content_disposition_round_trips_and_has_an_ascii_fallback() -> None:
     assert header.startswith('attachment; filename="park_application.pdf"; filename*=UTF-8\'\'')
     assert parse_disposition(header) == name
     assert download_name("空白", "", "docx") == "空白.docx"
+
+
+def test_package_errors_map_to_statuses() -> None:
+    from service.api.routers.packages import package_problem
+    from service.packaging import PackageError
+    from service.packaging.convert import ConversionFailed
+    from service.packaging.errors import AttachmentError
+
+    def raised_while(cause: Exception, error: PackageError) -> PackageError:
+        try:
+            try:
+                raise cause
+            except Exception:
+                raise error from None  # as the packaging module does
+        except PackageError as exc:
+            return exc
+
+    failed = AttachmentError("attachment_conversion_failed", "a.docx", "转换失败")
+    busy = raised_while(ConversionFailed("conversion_busy", "转换服务繁忙"), failed)
+    assert (package_problem(busy, []).status, package_problem(busy, []).headers["Retry-After"]) == (503, "5")
+    slow = raised_while(ConversionFailed("conversion_timeout", "超时"), PackageError("conversion_timeout", "超时"))
+    assert package_problem(slow, []).status == 504
+    assert package_problem(AttachmentError("attachment_too_large", "a.pdf", "过大"), []).status == 413
+    assert package_problem(AttachmentError("package_too_many_pages", "a.pdf", "页数过多"), []).status == 413
+    bad = package_problem(AttachmentError("attachment_corrupt", "a.pdf", "已损坏"), [])
+    assert bad.status == 422 and bad.errors == [{"loc": "$.files", "label": "a.pdf", "code": "attachment_corrupt",
+                                                 "message": "已损坏"}]  # fmt: skip
 
 
 def test_etag_comparison() -> None:

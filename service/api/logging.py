@@ -20,6 +20,7 @@ _SAFE_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 
 # Attributes every LogRecord has; anything else was passed with `extra=` and is emitted as a field.
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime", "taskName"}
+_DROPPED = {"color_message"}  # uvicorn's ANSI-coloured copy of the message
 
 
 def current_request_id() -> str | None:
@@ -55,7 +56,7 @@ class JsonFormatter(logging.Formatter):
         if request_id:
             out["request_id"] = request_id
         for key, value in vars(record).items():
-            if key not in _STANDARD and key not in out and not key.startswith("_"):
+            if key not in _STANDARD and key not in _DROPPED and key not in out and not key.startswith("_"):
                 out[key] = value
         if record.exc_info:
             out["exc_info"] = self.formatException(record.exc_info)
