@@ -141,6 +141,21 @@ def test_conversion_returns_the_process_output_and_counts_it() -> None:
     assert all(p.stopped for p in script.processes)
 
 
+def test_without_start_processes_are_started_as_conversions_need_them() -> None:
+    script = Script()
+    pool = make_pool(script, size=3)
+    try:
+        assert pool.convert(DOCX).startswith(b"%PDF-")
+        assert pool.convert(DOCX).startswith(b"%PDF-")
+        assert len(script.processes) == 1  # one document at a time needs one LibreOffice
+        assert [info.state for info in pool.processes()] == ["idle", "down", "down"]
+        pool.check_health()  # the background health check warms the others
+        assert [info.state for info in pool.processes()] == ["idle"] * 3
+    finally:
+        pool.close()
+    assert all(p.stopped for p in script.processes)
+
+
 def test_idle_processes_are_used_in_turn() -> None:
     script = Script()
     with make_pool(script, size=2) as pool:

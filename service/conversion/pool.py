@@ -169,7 +169,8 @@ class ConversionPool:
         return self._closed
 
     def start(self) -> None:
-        """Start every process in parallel and wait; raises LibreOfficeUnavailable if none starts."""
+        """Start every process in parallel and wait (all warm); raises LibreOfficeUnavailable if none starts.
+        Without it, convert() starts processes as they are needed."""
         with self._lock:
             if self._started or self._closed:
                 return self._raise_if_closed_locked()
@@ -198,9 +199,7 @@ class ConversionPool:
             thread.start()
         for thread in threads:
             thread.join()
-        if self.settings.health_interval > 0:
-            self._health_thread = threading.Thread(target=self._health_loop, name="docgen-lo-health", daemon=True)
-            self._health_thread.start()
+        self._start_health_thread()
         if errors and len(errors) == len(slots):
             raise errors[0]
 
@@ -309,7 +308,9 @@ class ConversionPool:
             if self._closed:
                 raise LibreOfficeUnavailable(_CLOSED_MESSAGE)
             if self._idle and not self._waiters:
-                slot = self._idle.popleft()
+                # The longest idle running process; a slot without one (not started yet) only if none.
+                slot = next((s for s in self._idle if s.process is not None and s.process.alive()), self._idle[0])
+                self._idle.remove(slot)
                 slot.busy = True
                 return slot
             full = len(self._waiters) >= self.settings.queue_limit
@@ -470,9 +471,24 @@ class ConversionPool:
 
     # -- one conversion ------------------------------------------------------------------------------
 
+    def _start_lazily(self) -> None:
+        """convert() before start(): processes start one by one as conversions need them (a one-document
+        command starts one LibreOffice, not one per core)."""
+        with self._lock:
+            if self._started or self._closed:
+                return self._raise_if_closed_locked()
+            self._started = True
+        sweep_stale(self.settings.temp_root)
+        self._start_health_thread()
+
+    def _start_health_thread(self) -> None:
+        if self.settings.health_interval > 0 and self._health_thread is None:
+            self._health_thread = threading.Thread(target=self._health_loop, name="docgen-lo-health", daemon=True)
+            self._health_thread.start()
+
     def _run(self, job: ConversionJob) -> bytes:
         if not self._started:
-            self.start()
+            self._start_lazily()
         slot = self._acquire()
         recycle_reason: str | None = None
         began = time.monotonic()
