@@ -264,7 +264,8 @@ def create_app(settings: Settings | None = None, *, pool: Any = None) -> FastAPI
             )
             components = schema.setdefault("components", {}).setdefault("schemas", {})
             for name, sub in {**openapi_components(), **payload_components()}.items():
-                components.setdefault(name, sub)
+                if components.setdefault(name, sub) != sub:
+                    raise RuntimeError(f"two different schemas are named {name} in the OpenAPI components")
             app.openapi_schema = schema
         return app.openapi_schema
 
