@@ -24,7 +24,9 @@ from docx.oxml.ns import qn
 from service.rendering import render
 
 ROOT = Path(__file__).resolve().parents[1]
-SEED = Path("/work/shared/seed/000_cc1d8535f93dc5c7.txt")
+# A copy of shared/seed/000_cc1d8535f93dc5c7.txt, kept in the repository so that the test does not depend on
+# where the checkout lies.
+SEED = Path(__file__).parent / "data" / "seed_gd_forwarding_notice.txt"
 SAMPLE = ROOT / "samples" / "gd_forwarding_notice.json"
 
 # Lines of the rendered document that the seed's text extraction does not have.
