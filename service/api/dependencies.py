@@ -167,10 +167,11 @@ class Runtime:
         pool, self.pool = self.pool, None
         if pool is None:
             return
-        set_default_pool(None)
         if self.owns_pool:
+            set_default_pool(None)
             await run_sync(pool.close)
             log.info("LibreOffice 进程池已关闭 (pool closed)")
+        # A shared pool stays the process-wide one: other apps may still use it; its owner closes it.
 
     def require_pool(self) -> Any:
         if self.pool is None:
