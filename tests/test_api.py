@@ -659,6 +659,36 @@ def test_settings_from_env_and_settings_file(tmp_path: Path, monkeypatch: pytest
         load_settings()
 
 
+def test_serve_command_defaults_from_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import typer
+    import uvicorn as uvicorn_module
+    from typer.testing import CliRunner
+
+    from service.api import cli_serve
+
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr(uvicorn_module, "run", lambda app, **kw: calls.append({"app": app, **kw}))
+    monkeypatch.setattr(cli_serve, "configure_logging", lambda level: None)
+    monkeypatch.chdir(tmp_path)
+    for key in ("DOCGEN_HOST", "DOCGEN_PORT", "DOCGEN_WORKERS", "DOCGEN_SETTINGS_FILE"):
+        monkeypatch.delenv(key, raising=False)
+    app = typer.Typer()
+    cli_serve.register(app)
+
+    @app.callback()
+    def _root() -> None: ...
+
+    runner = CliRunner()
+    assert runner.invoke(app, ["serve"]).exit_code == 0
+    assert runner.invoke(app, ["serve", "--host", "0.0.0.0", "--port", "9000", "--workers", "2"]).exit_code == 0
+    monkeypatch.setenv("DOCGEN_PORT", "8100")
+    assert runner.invoke(app, ["serve"]).exit_code == 0
+    assert [(c["host"], c["port"], c["workers"]) for c in calls] == [
+        ("127.0.0.1", 8000, 1), ("0.0.0.0", 9000, 2), ("127.0.0.1", 8100, 1)
+    ]
+    assert all(c["app"] == "service.api.app:create_app" and c["factory"] and not c["access_log"] for c in calls)
+
+
 def test_json_log_lines_carry_the_request_id() -> None:
     record = logging.LogRecord("docgen.access", logging.INFO, __file__, 1, "GET %s", ("/healthz",), None)
     record.http = {"status": 200}
