@@ -36,7 +36,7 @@ templates: install
 	$(PY) -m word_templates.build
 
 schemas: install
-	$(PY) -m service.payloads.export_schemas
+	$(PY) -m service.rendering.export_schemas
 
 bench: install
 	$(PY) bench/render.py

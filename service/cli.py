@@ -182,8 +182,9 @@ def _to_pdf(docx: bytes, *, pdfa: bool, title: str, author: str) -> bytes:
 def _register_commands() -> None:
     # Each feature module owns its commands; the CLI only collects them.
     from service import cli_batch, cli_convert, cli_package
+    from service.api import cli_serve
 
-    for module in (cli_convert, cli_package, cli_batch):
+    for module in (cli_convert, cli_package, cli_batch, cli_serve):
         module.register(app)
 
 

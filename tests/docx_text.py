@@ -127,7 +127,8 @@ def payload_mismatches(doc: Document, model, *, skip: set[str] = frozenset()) ->
     year series is the row starting with its title (2023, 2024, 2025, 近三年平均值); any other value is the
     cell after its title; a bool is the cell "☑ title" / "☐ title". A list is a table whose rows after the
     two title rows are the items' fields in order. A top-level text is a table with the instruction line and
-    the text's paragraphs. `skip` names fields (dotted paths) a test checks in its own way.
+    the text's paragraphs. `skip` names fields (dotted paths) a test checks in its own way; fields marked
+    `"x-printed": False` in their JSON schema extra are not on the form and are skipped too.
     """
     from pydantic import BaseModel
 
@@ -158,8 +159,8 @@ def payload_mismatches(doc: Document, model, *, skip: set[str] = frozenset()) ->
                 problems.append(f"{name}: narrative cell reads {cell[:3]}…")
         elif isinstance(value, BaseModel):
             for sub, sub_info in type(value).model_fields.items():
-                if f"{name}.{sub}" in skip:
-                    continue
+                if f"{name}.{sub}" in skip or (sub_info.json_schema_extra or {}).get("x-printed") is False:
+                    continue  # a test checks it its own way, or the form does not print it
                 sub_value = getattr(value, sub)
                 try:
                     if isinstance(sub_value, YearSeries):

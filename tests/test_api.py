@@ -35,8 +35,8 @@ from service.api.settings import Settings, load_settings
 from service.conversion import ConversionPool, PoolSettings
 from service.conversion.protocol import ConversionJob, ProcessTimedOut
 from service.payloads import PayloadInvalid
-from service.payloads.export_schemas import schema_document
 from service.rendering import get_template, list_templates, validate
+from service.rendering.export_schemas import schema_document
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"

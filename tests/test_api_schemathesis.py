@@ -32,15 +32,6 @@ CONFIG = schemathesis.Config.from_dict(
             # total, a stated ratio that does not match): that is a documented 422 with every error listed.
             "positive_data_acceptance": {"expected-statuses": ["2xx", "304", "404", "422"]},
         },
-        "operations": [
-            {
-                # KNOWN ISSUE of the payload models (service/payloads/common.py, FormDate): pydantic's lax mode
-                # takes a number as a Unix timestamp, so `"date": 0` passes as 1970-01-01 although the schema
-                # says a string. Re-enable once FormDate rejects numbers.
-                "include-operation-id": "createDocument",
-                "checks": {"negative_data_rejection": {"enabled": False}},
-            }
-        ],
     }
 )
 

@@ -194,7 +194,6 @@ def test_every_value_in_its_table(doc, model):
         "basic_info.phone",
         "basic_info.enterprise_type",
         "basic_info.enterprise_type_other",
-        "basic_info.parent_company_credit_code",  # not printed: only for the group/subsidiary check
         "recognitions.other",
     }
     assert payload_mismatches(doc, model, skip=skip) == []

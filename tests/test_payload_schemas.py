@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from service.payloads.export_schemas import schema_text
 from service.rendering.catalog import list_templates
+from service.rendering.export_schemas import schema_text
 
 
 @pytest.mark.parametrize("spec", list_templates(), ids=lambda s: s.id)

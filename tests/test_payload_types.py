@@ -125,3 +125,13 @@ def test_ratio_rules_tolerate_rounding_of_inputs():
     assert check_growth(("g",), D("10"), 110, 100, "") == []
     assert check_growth(("g",), D("12"), 110, 100, "")[0].code == "derived_mismatch"
     assert check_not_above(("p",), 5, 4, "规上企业数量", "企业数量")[0].code == "part_exceeds_total"
+
+
+@pytest.mark.parametrize("day", [0, 1742256000, 3.5, True, "2026-03-18T10:00:00"])
+def test_dates_are_strings_not_timestamps(day):
+    assert errors_of({**GOOD, "day": day})[0] == {("$.day", "date_format")}
+
+
+@pytest.mark.parametrize("value", ["12.5", True, "多"])
+def test_amounts_are_json_numbers(value):
+    assert errors_of({**GOOD, "revenue": {"2023": value}})[0] == {("$.revenue.2023", "wrong_type")}

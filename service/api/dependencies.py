@@ -26,8 +26,8 @@ from service.api.metrics import Metrics
 from service.api.problems import ProblemError
 from service.api.settings import Settings
 from service.payloads import ValidatedPayload
-from service.payloads.export_schemas import schema_document
 from service.rendering import TemplateSpec, get_template, list_templates, render, validate
+from service.rendering.export_schemas import schema_document
 
 log = logging.getLogger("docgen.api")
 T = TypeVar("T")

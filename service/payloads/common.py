@@ -149,7 +149,10 @@ def _date(value: Any) -> Any:
             return dt.date(int(m[1]), int(m[2]), int(m[3]))
         except ValueError:
             raise PydanticCustomError("date_invalid", "日期“{value}”不存在", {"value": text}) from None
-    return value
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    # Numbers would be read as Unix timestamps and datetimes lose their time silently: the contract is a string.
+    raise PydanticCustomError("date_format", "应为日期文字，如 2026-03-18 或 2026年3月18日")
 
 
 FormDate = Annotated[
@@ -161,12 +164,20 @@ FormDate = Annotated[
 # --- Numbers ---------------------------------------------------------------------------------------------
 
 
+def _number_only(value: Any) -> Any:
+    """JSON numbers only: "12.5" or true are not amounts (the published schema says number)."""
+    if isinstance(value, str | bool):
+        raise PydanticCustomError("wrong_type", "应为数字（不加引号）")
+    return value
+
+
 def _decimal_serializer(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
 Amount = Annotated[
     Decimal,
+    BeforeValidator(_number_only),
     Field(ge=0, max_digits=16, decimal_places=6),
     PlainSerializer(_decimal_serializer, return_type=float | None, when_used="json"),
     WithJsonSchema({"type": "number", "minimum": 0}),
@@ -175,6 +186,7 @@ Amount = Annotated[
 
 Percent = Annotated[
     Decimal,
+    BeforeValidator(_number_only),
     Field(ge=0, le=100, max_digits=12, decimal_places=6),
     PlainSerializer(_decimal_serializer, return_type=float | None, when_used="json"),
     WithJsonSchema({"type": "number", "minimum": 0, "maximum": 100}),
@@ -183,13 +195,14 @@ Percent = Annotated[
 
 GrowthRate = Annotated[
     Decimal,
+    BeforeValidator(_number_only),
     Field(ge=-100, max_digits=12, decimal_places=6),
     PlainSerializer(_decimal_serializer, return_type=float | None, when_used="json"),
     WithJsonSchema({"type": "number", "minimum": -100}),
 ]
 """A growth rate or margin in percent (增长率, 增速, 毛利润率): may be negative."""
 
-Count = Annotated[int, Field(ge=0, le=10**9, strict=False)]
+Count = Annotated[int, Field(ge=0, le=10**9), BeforeValidator(_number_only)]
 """A count of enterprises, people, patents …: a non-negative integer."""
 
 # --- Text ------------------------------------------------------------------------------------------------

@@ -70,6 +70,7 @@ class EnterpriseBasicInfo(PayloadModel):
         default=None,
         title="母公司（集团公司）统一社会信用代码",
         description="不在申请书上打印；用于批量推荐时检查集团公司与其子公司是否重复申报（通知规定不得重复申报）",
+        json_schema_extra={"x-printed": False},
     )
     enterprise_type: EnterpriseType = Field(title="企业类型")
     enterprise_type_other: ShortText | None = Field(
