@@ -699,3 +699,17 @@ def test_json_log_lines_carry_the_request_id() -> None:
         reset_request_id(token)
     assert line["message"] == "GET /healthz" and line["request_id"] == "req-1"
     assert line["http"] == {"status": 200} and line["level"] == "info"
+
+
+def test_docs_page_works_offline(http: httpx.Client) -> None:
+    # Every script and stylesheet of /docs is served by the service itself: no CDN on a government network.
+    import re
+
+    page = http.get("/docs")
+    assert page.status_code == 200 and "docgen API 文档" in page.text
+    assets = re.findall(r'(?:src|href)="([^"]+\.(?:js|css))"', page.text)
+    assert assets and all(a.startswith("/static/") for a in assets), assets
+    for asset in assets:
+        got = http.get(asset)
+        assert got.status_code == 200 and len(got.content) > 10_000
+    assert http.get("/redoc").status_code == 404

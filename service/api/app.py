@@ -37,7 +37,7 @@ from service.api.problems import (
     problem_responses,
     size_text,
 )
-from service.api.routers import batches, documents, health, packages, templates, validate
+from service.api.routers import batches, docs, documents, health, packages, templates, validate
 from service.api.settings import Settings, load_settings
 
 log = logging.getLogger("docgen.api")
@@ -217,6 +217,8 @@ def create_app(settings: Settings | None = None, *, pool: Any = None) -> FastAPI
         openapi_tags=OPENAPI_TAGS,
         lifespan=lifespan,
         generate_unique_id_function=unique_id,
+        docs_url=None,  # served from local files by routers.docs (no CDN)
+        redoc_url=None,
     )
     app.state.runtime = runtime
     install_problem_handlers(app)
@@ -226,6 +228,8 @@ def create_app(settings: Settings | None = None, *, pool: Any = None) -> FastAPI
         {"dependencies": [Depends(require_api_key)], "responses": problem_responses(401)} if settings.api_keys else {}
     )
     app.include_router(health.router)
+    app.include_router(docs.router)
+    app.mount(docs.STATIC_PREFIX, docs.static_files(), name="static")
     app.include_router(templates.router, **secured)
     app.include_router(documents.router, **secured)
     app.include_router(validate.router, **secured)
