@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from service.cli_console import console, err_console
 from service.payloads import PayloadInvalid
 from service.payloads.errors import FieldError
 from service.rendering import UnknownTemplate, get_template, list_templates, render, validate
@@ -28,8 +28,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console()
-err_console = Console(stderr=True)
 
 
 class CliFailure(typer.Exit):

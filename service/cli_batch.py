@@ -21,16 +21,13 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from service.batch.pipeline import BatchProgress, BatchReport, CandidateResult
 from service.batch.store import CandidateStatus
-
-console = Console()
-err_console = Console(stderr=True)
+from service.cli_console import console, err_console
 
 EXIT_OK, EXIT_UNUSABLE, EXIT_FAILURES, EXIT_INTERRUPTED = 0, 1, 3, 130
 

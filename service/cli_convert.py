@@ -12,12 +12,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-console = Console()
-err_console = Console(stderr=True)
+from service.cli_console import console, err_console
 
 
 def register(app: typer.Typer) -> None:

@@ -14,14 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from service.cli_console import console, err_console
+
 APPLICATION_TEMPLATES = ("park_application", "enterprise_application")
-console = Console()
-err_console = Console(stderr=True)
 
 
 def register(app: typer.Typer) -> None:

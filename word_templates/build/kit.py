@@ -39,6 +39,7 @@ SIZE = {
     "四号": 14, "小四": 12, "五号": 10.5, "小五": 9,
 }
 RED = RGBColor(0xFF, 0x00, 0x00)
+THEME_FONT_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 
 ALIGN = {
     "left": WD_ALIGN_PARAGRAPH.LEFT,
@@ -69,6 +70,10 @@ def set_fonts(target, east_asia: str, size_pt: float | None = None, *, bold: boo
     rfonts.set(qn("w:cs"), latin)
     rfonts.set(qn("w:eastAsia"), east_asia)
     rfonts.set(qn("w:hint"), "eastAsia")
+    # Theme fonts inherited from python-docx's default styles override the named faces in Word and
+    # LibreOffice alike (a heading would come out in the theme's Japanese font): drop them.
+    for theme_attr in THEME_FONT_ATTRS:
+        rfonts.attrib.pop(qn(theme_attr), None)
 
 
 def _line_spacing(pf, exact_pt: float | None) -> None:
@@ -129,8 +134,17 @@ def new_document(*, page: PageSetup = GBT9704, body_size: float = SIZE["三号"]
     for attr, val in (("w:ascii", LATIN), ("w:hAnsi", LATIN), ("w:cs", LATIN), ("w:eastAsia", FANGSONG)):
         rfonts.attrib.pop(qn(attr.replace("w:", "w:") + "Theme"), None)
         rfonts.set(qn(attr), val)
-    for theme_attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+    for theme_attr in THEME_FONT_ATTRS:
         rfonts.attrib.pop(qn(theme_attr), None)
+    # Also in the styles we do not restyle (Heading 4–9, linked "… Char" styles): a user who applies one in
+    # Word gets the official faces of the document defaults, not a theme font.
+    for rfonts_el in doc.styles.element.iter(qn("w:rFonts")):
+        for theme_attr in THEME_FONT_ATTRS:
+            rfonts_el.attrib.pop(qn(theme_attr), None)
+    # The default template declares Japanese as the East Asian theme language; these forms are Chinese.
+    lang = doc.settings.element.find(qn("w:themeFontLang"))
+    if lang is not None:
+        lang.set(qn("w:eastAsia"), "zh-CN")
 
     body = styles.add_style("Body Text Indent 2 Chars", 1)
     body.base_style = normal
