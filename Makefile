@@ -23,7 +23,8 @@ $(STAMP): pyproject.toml
 venv: system $(STAMP)
 
 lint: install
-	$(VENV)/bin/ruff check service tests bench word_templates
+	$(VENV)/bin/ruff check service tests bench word_templates samples
+	$(VENV)/bin/ruff format --check service tests bench word_templates samples
 
 test: install lint
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
@@ -38,8 +39,13 @@ templates: install
 schemas: install
 	$(PY) -m service.rendering.export_schemas
 
+# Each script prints its figures and compares with the naive baseline in the same run.
 bench: install
 	$(PY) bench/render.py
+	$(PY) bench/convert.py
+	$(PY) bench/package.py
+	$(PY) bench/batch.py
+	$(PY) bench/load.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

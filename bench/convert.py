@@ -242,12 +242,16 @@ def main() -> None:
         single, busy_single = throughput(1, batch, temp_root, args.repeats)
         multi, busy_multi = throughput(cores, batch, temp_root, args.repeats) if cores > 1 else (single, 0.0)
     print()
-    print(f"吞吐量（{args.documents} 份文档，各样例轮流，{args.repeats} 次取最好）：1 个进程 {single:.2f} 份/秒；"
-          f"{cores} 个进程 {multi:.2f} 份/秒（{multi / single:.2f}×）")
+    print(
+        f"吞吐量（{args.documents} 份文档，各样例轮流，{args.repeats} 次取最好）：1 个进程 {single:.2f} 份/秒；"
+        f"{cores} 个进程 {multi:.2f} 份/秒（{multi / single:.2f}×）"
+    )
     # One process uses one core: other programs slow it only beyond the other cores' share.
     disturbed = busy_multi > 0.1 or busy_single > 1 - 1 / cores + 0.1
-    print(f"测量期间其他程序占用 CPU：1 个进程时 {busy_single:.0%}，{cores} 个进程时 {busy_multi:.0%}"
-          + ("（机器不空闲，倍数不可靠，请在空闲时重跑）" if disturbed else ""))
+    print(
+        f"测量期间其他程序占用 CPU：1 个进程时 {busy_single:.0%}，{cores} 个进程时 {busy_multi:.0%}"
+        + ("（机器不空闲，倍数不可靠，请在空闲时重跑）" if disturbed else "")
+    )
 
     print()
     table_row = rows[0]

@@ -53,8 +53,14 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=60)
     args = parser.parse_args()
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
     print(f"机器 machine: {os.cpu_count()} cores, {cpu}; Python {platform.python_version()}; runs={args.runs}")
     print(f"{'template':<34}{'service p50':>12}{'p95':>9}{'docxtpl p50':>13}{'p95':>9}{'ratio':>8}")
     for spec in list_templates():
@@ -66,14 +72,18 @@ def main() -> None:
         ours = timed(lambda spec=spec, payload=payload: render(spec.id, payload), args.runs)
         if spec.composer:
             # A composed document (公文 + its attachments) has no single-template docxtpl equivalent.
-            print(f"{spec.id:<34}{statistics.median(ours):>10.1f}ms{percentile(ours, .95):>7.1f}ms"
-                  f"{'—':>13}{'—':>9}{'—':>8}  (composed: 公文 + attachments)")
+            print(
+                f"{spec.id:<34}{statistics.median(ours):>10.1f}ms{percentile(ours, 0.95):>7.1f}ms"
+                f"{'—':>13}{'—':>9}{'—':>8}  (composed: 公文 + attachments)"
+            )
             continue
         runs_plain = max(10, args.runs // 3)
         theirs = timed(lambda spec=spec, context=context: plain_docxtpl(spec.docx_path, context), runs_plain)
         p50, p50_plain = statistics.median(ours), statistics.median(theirs)
-        print(f"{spec.id:<34}{p50:>10.1f}ms{percentile(ours, .95):>7.1f}ms"
-              f"{p50_plain:>11.1f}ms{percentile(theirs, .95):>7.1f}ms{p50_plain / p50:>7.1f}×")
+        print(
+            f"{spec.id:<34}{p50:>10.1f}ms{percentile(ours, 0.95):>7.1f}ms"
+            f"{p50_plain:>11.1f}ms{percentile(theirs, 0.95):>7.1f}ms{p50_plain / p50:>7.1f}×"
+        )
 
 
 if __name__ == "__main__":

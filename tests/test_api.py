@@ -344,8 +344,12 @@ def test_request_parameter_errors_are_422_problems(http: httpx.Client) -> None:
     response = http.post("/v1/documents/park_application?format=odt", json=sample())
     body = assert_problem(response, 422, "request_invalid")
     assert body["errors"] == [
-        {"loc": "query.format", "label": "输出格式", "code": "not_allowed_value",
-         "message": "只能是以下之一：docx、pdf、pdfa"}
+        {
+            "loc": "query.format",
+            "label": "输出格式",
+            "code": "not_allowed_value",
+            "message": "只能是以下之一：docx、pdf、pdfa",
+        }
     ]
 
 
@@ -542,9 +546,11 @@ def scripted_pool(mode: str, gate: threading.Event, entered: threading.Event) ->
 
 def test_full_queue_is_503_with_retry_after_and_the_loop_stays_free(data_dir: Path) -> None:
     gate, entered = threading.Event(), threading.Event()
-    with scripted_pool("gate", gate, entered) as busy_pool, ServerThread(
-        create_app(make_settings(data_dir, queue_limit=0), pool=busy_pool)
-    ) as srv, httpx.Client(base_url=srv.base_url, timeout=60) as client:
+    with (
+        scripted_pool("gate", gate, entered) as busy_pool,
+        ServerThread(create_app(make_settings(data_dir, queue_limit=0), pool=busy_pool)) as srv,
+        httpx.Client(base_url=srv.base_url, timeout=60) as client,
+    ):
         holder: dict[str, httpx.Response] = {}
         first = threading.Thread(
             target=lambda: holder.setdefault("r", client.post("/v1/documents/park_application?format=pdf",
@@ -572,9 +578,10 @@ def test_full_queue_is_503_with_retry_after_and_the_loop_stays_free(data_dir: Pa
 
 def test_conversion_timeout_is_504(data_dir: Path) -> None:
     gate, entered = threading.Event(), threading.Event()
-    with scripted_pool("timeout", gate, entered) as slow_pool, TestClient(
-        create_app(make_settings(data_dir), pool=slow_pool)
-    ) as client:
+    with (
+        scripted_pool("timeout", gate, entered) as slow_pool,
+        TestClient(create_app(make_settings(data_dir), pool=slow_pool)) as client,
+    ):
         response = client.post("/v1/documents/park_application?format=pdf", json=sample())
         assert response.status_code == 504
         body = response.json()
@@ -604,7 +611,7 @@ def test_content_disposition_round_trips_and_has_an_ascii_fallback() -> None:
     assert name == "创建申请书（示范园区）-A_B_园区_管委会.pdf"
     header = content_disposition(name, "park_application.pdf")
     assert header.isascii()
-    assert header.startswith('attachment; filename="park_application.pdf"; filename*=UTF-8\'\'')
+    assert header.startswith("attachment; filename=\"park_application.pdf\"; filename*=UTF-8''")
     assert parse_disposition(header) == name
     assert download_name("空白", "", "docx") == "空白.docx"
 
@@ -684,7 +691,9 @@ def test_serve_command_defaults_from_settings(tmp_path: Path, monkeypatch: pytes
     monkeypatch.setenv("DOCGEN_PORT", "8100")
     assert runner.invoke(app, ["serve"]).exit_code == 0
     assert [(c["host"], c["port"], c["workers"]) for c in calls] == [
-        ("127.0.0.1", 8000, 1), ("0.0.0.0", 9000, 2), ("127.0.0.1", 8100, 1)
+        ("127.0.0.1", 8000, 1),
+        ("0.0.0.0", 9000, 2),
+        ("127.0.0.1", 8100, 1),
     ]
     assert all(c["app"] == "service.api.app:create_app" and c["factory"] and not c["access_log"] for c in calls)
 

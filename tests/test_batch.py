@@ -159,7 +159,7 @@ def test_zip_holds_the_same_files_as_the_folder(first: tuple[Path, Any]) -> None
         assert all(i.flag_bits & 0x800 for i in zf.infolist())  # UTF-8 names
     root = "广州市推荐材料/"
     assert all(name.startswith(root) for name in files)
-    inside = {name[len(root):]: hashlib.sha256(data).hexdigest() for name, data in files.items()}
+    inside = {name[len(root) :]: hashlib.sha256(data).hexdigest() for name, data in files.items()}
     expected = delivered(out)
     assert {k: v for k, v in inside.items() if k not in NOT_DELIVERED} == expected
     assert {"report.json", "报告.txt"} <= set(inside)

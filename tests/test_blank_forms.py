@@ -74,8 +74,13 @@ def test_blank_form_is_the_published_form(spec):
     [
         (
             "city_recommendation_summary",
-            ["××市国家新兴产业发展示范基地创建对象推荐汇总表", "推荐单位（盖章）：", *SUMMARY_COLUMNS, "备注",
-             "注：请按推荐优先级排序，园区类和企业类分别单独列表。"],
+            [
+                "××市国家新兴产业发展示范基地创建对象推荐汇总表",
+                "推荐单位（盖章）：",
+                *SUMMARY_COLUMNS,
+                "备注",
+                "注：请按推荐优先级排序，园区类和企业类分别单独列表。",
+            ],
         ),
         (
             "province_recommendation_summary",

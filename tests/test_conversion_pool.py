@@ -290,9 +290,7 @@ def test_a_table_of_contents_is_refreshed(pool: ConversionPool) -> None:
         assert text.count(f"第{chapter}章标题") == 2
 
 
-def test_kill_9_during_a_conversion_is_retried_and_the_pool_is_whole_again(
-    pool: ConversionPool, hooks: Hooks
-) -> None:
+def test_kill_9_during_a_conversion_is_retried_and_the_pool_is_whole_again(pool: ConversionPool, hooks: Hooks) -> None:
     killed: list[int] = []
 
     def kill_first_attempt(event: PoolEvent) -> None:
@@ -321,9 +319,7 @@ def test_kill_9_during_a_conversion_is_retried_and_the_pool_is_whole_again(
 @pytest.fixture
 def small_pool(tmp_path: Path) -> Iterator[tuple[ConversionPool, Hooks]]:
     hooks = Hooks()
-    settings = PoolSettings(
-        size=1, conversion_timeout=5, health_interval=0, queue_limit=1, temp_root=str(tmp_path)
-    )
+    settings = PoolSettings(size=1, conversion_timeout=5, health_interval=0, queue_limit=1, temp_root=str(tmp_path))
     pool = ConversionPool(settings, on_event=hooks)
     pool.start()
     try:

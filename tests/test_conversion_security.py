@@ -84,7 +84,7 @@ def attack_docx(kind: str, url: str) -> bytes:
     elif kind == "includepicture":
         document.add_paragraph()._p.append(
             parse_xml(
-                f'<w:fldSimple {nsdecls("w")} w:instr=\' INCLUDEPICTURE "{url}" \\d \'>'
+                f"<w:fldSimple {nsdecls('w')} w:instr=' INCLUDEPICTURE \"{url}\" \\d '>"
                 "<w:r><w:t>图片</w:t></w:r></w:fldSimple>"
             )
         )
@@ -95,7 +95,7 @@ def attack_docx(kind: str, url: str) -> bytes:
     elif kind == "includetext_simple":
         document.add_paragraph()._p.append(
             parse_xml(
-                f'<w:fldSimple {nsdecls("w")} w:instr=\' INCLUDETEXT "{url}" \'>'
+                f"<w:fldSimple {nsdecls('w')} w:instr=' INCLUDETEXT \"{url}\" '>"
                 "<w:r><w:t>缓存文字</w:t></w:r></w:fldSimple>"
             )
         )

@@ -108,7 +108,10 @@ def test_page_is_a4_with_the_standard_margins_and_line_grid(notice):
     size, margins = sect.find(qn("w:pgSz")), sect.find(qn("w:pgMar"))
     assert (size.get(qn("w:w")), size.get(qn("w:h"))) == ("11906", "16838")  # A4
     assert {k: margins.get(qn(f"w:{k}")) for k in ("top", "bottom", "left", "right")} == {
-        "top": "2098", "bottom": "1984", "left": "1588", "right": "1474"  # 37 / 35 / 28 (订口) / 26 mm
+        "top": "2098",
+        "bottom": "1984",
+        "left": "1588",
+        "right": "1474",  # 37 / 35 / 28 (订口) / 26 mm
     }
     assert abs(int(margins.get(qn("w:footer"))) - Mm(28).twips) <= 1  # page number 7 mm below the type area
     grid = sect.find(qn("w:docGrid"))
@@ -171,7 +174,7 @@ def test_page_numbers_odd_right_even_left(notice):
 def test_headings_are_numbered_by_level_in_their_faces(notice):
     lines = texts(notice)
     start = lines.index("开头段落。")
-    assert lines[start:start + 9] == [
+    assert lines[start : start + 9] == [
         "开头段落。",
         "一、第一部分",
         "（一）小节甲。小节甲的正文。",
@@ -271,10 +274,7 @@ def test_the_attached_table_is_filled_from_its_payload(letter):
 def test_page_numbers_continue_through_every_section(letter):
     sections = _sections(letter)
     assert len(sections) >= 2
-    refs = [
-        sorted((r.get(qn("w:type")), r.get(qn("r:id"))) for r in s.iter(qn("w:footerReference")))
-        for s in sections
-    ]
+    refs = [sorted((r.get(qn("w:type")), r.get(qn("r:id"))) for r in s.iter(qn("w:footerReference"))) for s in sections]
     assert all(r == refs[0] for r in refs) and {t for t, _ in refs[0]} == {"default", "even"}
     for s in sections:
         numbering = s.find(qn("w:pgNumType"))
@@ -301,7 +301,7 @@ def test_forwarded_document_follows_the_text_before_the_own_attachments():
     assert order == sorted(order)
     assert lines.count("附件1") == 2 and lines.count("附件2") == 2  # the MIIT notice's and the province's own
     # the forwarded notice lost its signature page: no 署名 or 成文日期 is invented for it
-    forwarded = lines[lines.index("工信厅规函〔2026〕101号"):lines.index("附件1")]
+    forwarded = lines[lines.index("工信厅规函〔2026〕101号") : lines.index("附件1")]
     assert forwarded[-1] == "（此页无正文）"
     assert not any(line.endswith("日") and line.startswith("20") for line in forwarded)
 
@@ -379,21 +379,30 @@ def test_block_and_attachment_rules():
     found = errors(
         small_notice(
             body=[{"level": 0}, {"level": 2, "text": "无标题"}],
-            attachments=[{"blocks": [{"text": "x"}]}, {"title": "甲", "document": {"template_id": "nope"}},
-                         {"title": "乙"}],
+            attachments=[
+                {"blocks": [{"text": "x"}]},
+                {"title": "甲", "document": {"template_id": "nope"}},
+                {"title": "乙"},
+            ],
             attachment_list=["甲", "乙"],
             date="2026-02-30",
         )
     )
     assert {(e.loc, e.code) for e in found} == {("$.date", "date_invalid")}  # parse errors first
-    found = {(e.loc, e.code) for e in errors(
-        small_notice(
-            body=[{"level": 0}, {"level": 2, "text": "无标题"}],
-            attachments=[{"blocks": [{"text": "x"}]}, {"title": "甲", "document": {"template_id": "nope"}},
-                         {"title": "乙"}],
-            attachment_list=["甲", "乙"],
+    found = {
+        (e.loc, e.code)
+        for e in errors(
+            small_notice(
+                body=[{"level": 0}, {"level": 2, "text": "无标题"}],
+                attachments=[
+                    {"blocks": [{"text": "x"}]},
+                    {"title": "甲", "document": {"template_id": "nope"}},
+                    {"title": "乙"},
+                ],
+                attachment_list=["甲", "乙"],
+            )
         )
-    )}
+    }
     assert found == {
         ("$.body[0].text", "required"),
         ("$.body[1].heading", "required"),

@@ -31,7 +31,7 @@ def test_every_field_has_a_chinese_title(spec):
             for key in ("$defs", "items"):
                 sub = node.get(key)
                 if isinstance(sub, dict):
-                    for k, v in (sub.items() if key == "$defs" else [("items", sub)]):
+                    for k, v in sub.items() if key == "$defs" else [("items", sub)]:
                         walk(v, f"{path}/{k}")
 
     walk(schema, "$")

@@ -30,8 +30,14 @@ class Sample(FormPayload):
     revenue: AmountSeries = Field(title="总营业收入（亿元）")
 
 
-GOOD = {"code": "91110000600037341L", "phone": "020-83133305", "day": "2026-03-18", "field": "软件",
-        "text": "正文", "revenue": {"2023": 1, "2024": 2, "2025": 4.5}}
+GOOD = {
+    "code": "91110000600037341L",
+    "phone": "020-83133305",
+    "day": "2026-03-18",
+    "field": "软件",
+    "text": "正文",
+    "revenue": {"2023": 1, "2024": 2, "2025": 4.5},
+}
 
 
 def errors_of(data):
@@ -40,9 +46,18 @@ def errors_of(data):
     return {(e.loc, e.code) for e in info.value.errors}, info.value.errors
 
 
-@pytest.mark.parametrize("code", ["91110000600037341L", "121200004013590816", "91310115MA1K3BTP2B",
-                                  "9144030071526726XG", "91620105L015101280", "91310110666007217T",
-                                  "91310115591693856A"])
+@pytest.mark.parametrize(
+    "code",
+    [
+        "91110000600037341L",
+        "121200004013590816",
+        "91310115MA1K3BTP2B",
+        "9144030071526726XG",
+        "91620105L015101280",
+        "91310110666007217T",
+        "91310115591693856A",
+    ],
+)
 def test_published_credit_codes_are_valid(code):
     assert validate_payload(Sample, {**GOOD, "code": code}).model.code == code
 
@@ -59,9 +74,11 @@ def test_malformed_credit_codes(code):
     assert found == {("$.code", "credit_code_format")}
 
 
-@given(st.text(alphabet=CREDIT_CODE_ALPHABET[:10], min_size=6, max_size=6),
-       st.text(alphabet=CREDIT_CODE_ALPHABET, min_size=9, max_size=9),
-       st.sampled_from(CREDIT_CODE_ALPHABET))
+@given(
+    st.text(alphabet=CREDIT_CODE_ALPHABET[:10], min_size=6, max_size=6),
+    st.text(alphabet=CREDIT_CODE_ALPHABET, min_size=9, max_size=9),
+    st.sampled_from(CREDIT_CODE_ALPHABET),
+)
 def test_exactly_one_check_character_is_accepted(region, org, wrong):
     first17 = "91" + region + org
     right = credit_code_check_character(first17)
@@ -71,8 +88,18 @@ def test_exactly_one_check_character_is_accepted(region, org, wrong):
             Sample.model_validate({**GOOD, "code": first17 + wrong})
 
 
-@pytest.mark.parametrize("phone", ["020-83133305", "010-12345678-1234", "02083133305", "18688205188",
-                                   "+8618688205188", "020-83133305,18688205188", "020-83133305，18688205188"])
+@pytest.mark.parametrize(
+    "phone",
+    [
+        "020-83133305",
+        "010-12345678-1234",
+        "02083133305",
+        "18688205188",
+        "+8618688205188",
+        "020-83133305,18688205188",
+        "020-83133305，18688205188",
+    ],
+)
 def test_valid_phones(phone):
     validate_payload(Sample, {**GOOD, "phone": phone})
 
@@ -102,10 +129,27 @@ def test_creation_field_must_be_one_of_ten():
 
 
 def test_all_errors_at_once_with_labels():
-    found, errors = errors_of({"code": "x", "phone": "1", "day": "d", "field": "f", "text": "",
-                               "revenue": {"2023": -1, "2024": "多"}, "extra": 1})
-    assert {loc for loc, _ in found} == {"$.code", "$.phone", "$.day", "$.field", "$.text", "$.revenue.2023",
-                                         "$.revenue.2024", "$.extra"}
+    found, errors = errors_of(
+        {
+            "code": "x",
+            "phone": "1",
+            "day": "d",
+            "field": "f",
+            "text": "",
+            "revenue": {"2023": -1, "2024": "多"},
+            "extra": 1,
+        }
+    )
+    assert {loc for loc, _ in found} == {
+        "$.code",
+        "$.phone",
+        "$.day",
+        "$.field",
+        "$.text",
+        "$.revenue.2023",
+        "$.revenue.2024",
+        "$.extra",
+    }
     labels = {e.loc: e.label for e in errors}
     assert labels["$.revenue.2024"] == "总营业收入（亿元） / 2024 年"
 

@@ -21,10 +21,17 @@ def template_path(tmp_path_factory) -> Path:
     paragraph(doc, "金额：{{ p.amount }}；占比：{{ p.share|percent }}；人数：{{ p.people }}；日期：{{ p.day }}")
     paragraph(doc, "填报日期：{{ p.day|date_cn }}")
     paragraph(doc, "{{ checkbox(p.kind == '国有') }}国有 {{ checkbox(p.kind == '民营') }}民营")
-    table(doc, [40, 40], [[C("企业名称", kind="header"), C("营业收入", kind="header")],
-                          "{%tr for e in p.rows|rows(3) %}",
-                          [C("{{ e.name }}", kind="value"), C("{{ e.revenue|amount }}", kind="value")],
-                          "{%tr endfor %}"], header_rows=1)
+    table(
+        doc,
+        [40, 40],
+        [
+            [C("企业名称", kind="header"), C("营业收入", kind="header")],
+            "{%tr for e in p.rows|rows(3) %}",
+            [C("{{ e.name }}", kind="value"), C("{{ e.revenue|amount }}", kind="value")],
+            "{%tr endfor %}",
+        ],
+        header_rows=1,
+    )
     narrative_paragraphs(doc, "p.text", style="Body Text Indent 2 Chars")
     path = tmp_path_factory.mktemp("tpl") / "t.docx"
     save_deterministic(doc, path)
@@ -32,9 +39,16 @@ def template_path(tmp_path_factory) -> Path:
 
 
 def payload(**over):
-    base = dict(name="园区", amount=Decimal("12.5"), share=Decimal("33.333"), people=120, day=dt.date(2026, 3, 5),
-                kind="民营", rows=[NS(name="甲", revenue=Decimal("3")), NS(name="乙", revenue=1.005)],
-                text="第一段\n\n  第二段  \n")
+    base = dict(
+        name="园区",
+        amount=Decimal("12.5"),
+        share=Decimal("33.333"),
+        people=120,
+        day=dt.date(2026, 3, 5),
+        kind="民营",
+        rows=[NS(name="甲", revenue=Decimal("3")), NS(name="乙", revenue=1.005)],
+        text="第一段\n\n  第二段  \n",
+    )
     base.update(over)
     return NS(**base)
 

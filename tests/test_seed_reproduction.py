@@ -109,9 +109,7 @@ def compare(seed: list[Token], rendered: list[Token]) -> tuple[list[str], list[s
         elif d.text in EXTRACTION_LOSSES:
             skipped.append(d.text)
             j += 1
-        elif (
-            not s.cell and i + 1 < len(seed) and not seed[i + 1].cell and d.text.startswith(s.text)
-        ):
+        elif not s.cell and i + 1 < len(seed) and not seed[i + 1].cell and d.text.startswith(s.text):
             joined.append(f"{s.where}: …{s.text[-8:]} + {seed[i + 1].text[:8]}…")
             seed[i + 1] = Token(s.text + seed[i + 1].text, s.where)
             i += 1
@@ -131,11 +129,13 @@ def compare(seed: list[Token], rendered: list[Token]) -> tuple[list[str], list[s
                 f"seed around it:\n{context}"
             )
     if i < len(seed):
-        raise AssertionError(f"the rendered document ends before the seed: next seed text at {seed[i].where}: "
-                             f"{seed[i].text[:80]}")
+        raise AssertionError(
+            f"the rendered document ends before the seed: next seed text at {seed[i].where}: {seed[i].text[:80]}"
+        )
     if j < len(rendered):
-        raise AssertionError(f"the rendered document has more text than the seed from {rendered[j].where}: "
-                             f"{rendered[j].text[:80]}")
+        raise AssertionError(
+            f"the rendered document has more text than the seed from {rendered[j].where}: {rendered[j].text[:80]}"
+        )
     return joined, split, skipped
 
 

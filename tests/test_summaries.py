@@ -92,8 +92,13 @@ def test_only_enterprises_gives_one_table():
 def test_long_lists_repeat_the_header_row():
     payload = copy.deepcopy(CITY)
     payload["rows"] = [
-        {"priority": n, "applicant": f"广州测试企业{n}有限公司", "name": f"广州测试企业{n}有限公司", "category": "企业",
-         "creation_field": "软件"}
+        {
+            "priority": n,
+            "applicant": f"广州测试企业{n}有限公司",
+            "name": f"广州测试企业{n}有限公司",
+            "category": "企业",
+            "creation_field": "软件",
+        }
         for n in range(1, 61)
     ]
     (table,) = rendered("city_recommendation_summary", payload).tables
@@ -132,7 +137,9 @@ def test_creation_field_must_be_one_of_the_ten():
     payload["rows"][3]["creation_field"] = "元宇宙"
     (error,) = errors("province_recommendation_summary", payload)
     assert (error.loc, error.code, error.label) == (
-        "$.rows[3].creation_field", "creation_field_invalid", "推荐对象 / 第 4 行 / 申报创建领域"
+        "$.rows[3].creation_field",
+        "creation_field_invalid",
+        "推荐对象 / 第 4 行 / 申报创建领域",
     )
     assert "十个创建领域" in error.message and "软件" in error.message
 

@@ -169,8 +169,7 @@ def one_page_pdf(label: str) -> bytes:
         pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica)
     )
     content = (
-        f"BT /F1 16 Tf 80 740 Td (Supporting document - {label}) Tj ET "
-        "0.5 w 80 700 m 515 700 l S 80 300 435 380 re S"
+        f"BT /F1 16 Tf 80 740 Td (Supporting document - {label}) Tj ET 0.5 w 80 700 m 515 700 l S 80 300 435 380 re S"
     ).encode()
     page = pikepdf.Dictionary(
         Type=pikepdf.Name.Page,

@@ -231,9 +231,7 @@ api_key_header = APIKeyHeader(
 )
 
 
-async def require_api_key(
-    settings: SettingsDep, key: Annotated[str | None, Depends(api_key_header)] = None
-) -> None:
+async def require_api_key(settings: SettingsDep, key: Annotated[str | None, Depends(api_key_header)] = None) -> None:
     """Only added to the app when keys are configured (so the OpenAPI says so only then)."""
     allowed = settings.api_key_values()
     if not allowed:

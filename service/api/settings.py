@@ -41,9 +41,7 @@ class Settings(BaseSettings):
         200, ge=1, description="一个 LibreOffice 进程完成多少次转换后重启（防止内存增长）"
     )
     memory_limit_mb: int = Field(1536, ge=64, description="单个 LibreOffice 进程的内存上限（MiB），超过后重启")
-    queue_limit: int = Field(
-        32, ge=0, description="等待空闲转换进程的请求数上限；队列已满时返回 503 和 Retry-After"
-    )
+    queue_limit: int = Field(32, ge=0, description="等待空闲转换进程的请求数上限；队列已满时返回 503 和 Retry-After")
     render_threads: int = Field(4, ge=1, le=64, description="并行渲染 Word 文档的线程数（不占用事件循环）")
 
     max_body_bytes: int = Field(2 * MiB, ge=1024, description="JSON 请求体的大小上限（字节），超过返回 413")

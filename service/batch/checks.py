@@ -158,7 +158,8 @@ def facts_of(candidate: LoadedCandidate) -> CandidateFacts:
         type=ctype,
         applicant=_text(_get(payload, "cover", "applicant")),
         name=_text(_get(payload, "basic_info", "name")),
-        credit_code=normalise_code(_get(payload, "basic_info", "credit_code")) if ctype is CandidateType.ENTERPRISE
+        credit_code=normalise_code(_get(payload, "basic_info", "credit_code"))
+        if ctype is CandidateType.ENTERPRISE
         else None,
         parent_credit_code=parent if ctype is CandidateType.ENTERPRISE else None,
         creation_fields=creation_fields_of(_get(payload, "cover", "creation_field")),

@@ -282,8 +282,12 @@ def _load_candidate(index: int, raw: Any, base_dir: Path) -> LoadedCandidate:
                 files.append((ref.item, path, ref.title))
             except ValueError as exc:
                 cand.errors.append(
-                    _error((*loc, "attachments", i, "file"), f"附件 / 第 {i + 1} 行 / 文件", "attachment_missing",
-                           f"附件“{ref.file}”：{exc}")
+                    _error(
+                        (*loc, "attachments", i, "file"),
+                        f"附件 / 第 {i + 1} 行 / 文件",
+                        "attachment_missing",
+                        f"附件“{ref.file}”：{exc}",
+                    )
                 )
         cand.attachments = AttachmentSource(files=files)
     return cand
@@ -311,8 +315,12 @@ def parse_manifest(data: Any, base_dir: Path, path: Path | None = None) -> Loade
         other = seen.get(cand.key)
         if other is not None:
             dup_errors.append(
-                _error(("candidates", cand.index, "id"), f"申报对象第 {cand.index + 1} 项 / 候选标识", "duplicate_id",
-                       f"候选标识“{cand.key}”与清单第 {other.index + 1} 项重复")
+                _error(
+                    ("candidates", cand.index, "id"),
+                    f"申报对象第 {cand.index + 1} 项 / 候选标识",
+                    "duplicate_id",
+                    f"候选标识“{cand.key}”与清单第 {other.index + 1} 项重复",
+                )
             )
         seen.setdefault(cand.key, cand)
     if dup_errors:

@@ -697,8 +697,10 @@ class Pipeline:
             pdf = reproducible_pdf(docx_to_pdf(docx), title=stem, author=author, subject=title,
                                    day=self.manifest.date or _today())  # fmt: skip
         except PayloadInvalid as exc:
-            return None, _error("summary_invalid", "推荐汇总表数据校验未通过：" + "；".join(
-                f"{e.label}：{e.message}" for e in exc.errors))
+            return None, _error(
+                "summary_invalid",
+                "推荐汇总表数据校验未通过：" + "；".join(f"{e.label}：{e.message}" for e in exc.errors),
+            )
         except ConversionFailed as exc:
             return None, _error(exc.code, f"推荐汇总表转换为 PDF 失败：{exc.message}")
         atomic_write(self.out_dir / info["docx"], docx)
@@ -936,4 +938,3 @@ def run_job(job: BatchJob, store: BatchStore, *, stop: threading.Event | None = 
         store.set_job_state(job.id, JobState.FAILED, error=error)
         return None
     return Pipeline(manifest, job.out_dir, store, job.id, workers=job.workers, progress=progress, stop=stop).run()
-

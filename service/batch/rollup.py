@@ -173,9 +173,7 @@ def collect(cities: Sequence[CityInput]) -> tuple[list[CandidateFacts], dict[str
     rows: dict[str, dict[str, Any]] = {}
     order = 0
     for city in cities:
-        ranked = sorted(
-            city.candidates, key=lambda c: (0 if c.get("type") == "park" else 1, c.get("sequence") or 0)
-        )
+        ranked = sorted(city.candidates, key=lambda c: (0 if c.get("type") == "park" else 1, c.get("sequence") or 0))
         for c in ranked:
             key = f"{city.city}:{c['key']}"
             ctype = CandidateType(c["type"])

@@ -227,7 +227,12 @@ class BatchStore:
     # --- jobs ------------------------------------------------------------------------------------------
 
     def create_job(
-        self, job_id: str, manifest_path: Path, out_dir: Path, *, workers: int | None = None,
+        self,
+        job_id: str,
+        manifest_path: Path,
+        out_dir: Path,
+        *,
+        workers: int | None = None,
         state: JobState = JobState.QUEUED,
     ) -> JobRecord:
         now = time.time()

@@ -131,7 +131,7 @@ def fc_match(name: str) -> tuple[str | None, str | None, int | None, str | None]
 
 
 def libreoffice_version(soffice: Path) -> str | None:
-    """"LibreOffice 7.4.7.2 …" from `soffice.bin --version` (does not start an office)."""
+    """ "LibreOffice 7.4.7.2 …" from `soffice.bin --version` (does not start an office)."""
     with tempfile.TemporaryDirectory(prefix="docgen-doctor-") as home:
         try:
             result = subprocess.run(

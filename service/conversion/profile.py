@@ -109,7 +109,7 @@ def remove_socket_files(paths: list[str]) -> None:
 
 
 def _process_identity(pid: int) -> str | None:
-    """"pid start-time" (a pid alone may have been reused), or None when no such process runs."""
+    """ "pid start-time" (a pid alone may have been reused), or None when no such process runs."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:

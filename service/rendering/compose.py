@@ -83,7 +83,7 @@ class AttachmentLine:
 
 
 def attachment_lines(titles: list[str]) -> list[AttachmentLine]:
-    """"附件：1.XXX" two characters in, further items aligned under the first item's number (GB/T 9704 7.3.4)."""
+    """ "附件：1.XXX" two characters in, further items aligned under the first item's number (GB/T 9704 7.3.4)."""
     lines = []
     label = "附件："
     for i, title in enumerate(titles, start=1):
@@ -275,7 +275,8 @@ class _Composer:
 
     def detach_style(self, style_id: str) -> list[etree._Element]:
         found = [
-            p for p in self.body.iterchildren(qn("w:p"))
+            p
+            for p in self.body.iterchildren(qn("w:p"))
             if p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}") is not None
             and p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}").get(qn("w:val")) == style_id
         ]
@@ -290,7 +291,7 @@ class _Composer:
         self.body.find(qn("w:sectPr")).addprevious(p)
 
     def _mark_paragraphs(self, mark: str) -> list[etree._Element]:
-        """"附件N" in 三号黑体 flush left on line 1, an empty line 2 (the title follows on line 3)."""
+        """ "附件N" in 三号黑体 flush left on line 1, an empty line 2 (the title follows on line 3)."""
         p = OxmlElement("w:p")
         ppr = OxmlElement("w:pPr")
         ind = OxmlElement("w:ind")
@@ -304,8 +305,13 @@ class _Composer:
         r = OxmlElement("w:r")
         rpr = OxmlElement("w:rPr")
         fonts = OxmlElement("w:rFonts")
-        for attr, face in (("ascii", "黑体"), ("hAnsi", "黑体"), ("eastAsia", "黑体"), ("cs", "黑体"),
-                           ("hint", "eastAsia")):
+        for attr, face in (
+            ("ascii", "黑体"),
+            ("hAnsi", "黑体"),
+            ("eastAsia", "黑体"),
+            ("cs", "黑体"),
+            ("hint", "eastAsia"),
+        ):
             fonts.set(qn(f"w:{attr}"), face)
         rpr.append(fonts)
         for tag in ("w:sz", "w:szCs"):
@@ -335,8 +341,12 @@ class _Composer:
         kind = OxmlElement("w:type")
         kind.set(qn("w:val"), "nextPage")
         anchor = next(
-            (c for c in sect if c.tag not in (qn("w:headerReference"), qn("w:footerReference"),
-                                              qn("w:footnotePr"), qn("w:endnotePr"))),
+            (
+                c
+                for c in sect
+                if c.tag
+                not in (qn("w:headerReference"), qn("w:footerReference"), qn("w:footnotePr"), qn("w:endnotePr"))
+            ),
             None,
         )
         if anchor is not None:
@@ -360,8 +370,7 @@ class _Composer:
         kind = closing.find(qn("w:type"))
         if kind is None:
             kind = OxmlElement("w:type")
-            anchor = next((c for c in closing if c.tag not in (qn("w:headerReference"), qn("w:footerReference"))),
-                          None)
+            anchor = next((c for c in closing if c.tag not in (qn("w:headerReference"), qn("w:footerReference"))), None)
             if anchor is not None:
                 anchor.addprevious(kind)
             else:
@@ -423,8 +432,9 @@ class _Composer:
 
     def _renumber_ids(self, copies: Iterable[etree._Element]) -> None:
         """Bookmark and drawing ids stay unique in the composed document."""
-        existing_bm = [int(b.get(qn("w:id"))) for b in self.body.iter(qn("w:bookmarkStart"))
-                       if (b.get(qn("w:id")) or "").isdigit()]
+        existing_bm = [
+            int(b.get(qn("w:id"))) for b in self.body.iter(qn("w:bookmarkStart")) if (b.get(qn("w:id")) or "").isdigit()
+        ]
         offset = max(existing_bm, default=0) + 1
         wp_docpr = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
         existing_dp = [int(d.get("id")) for d in self.body.iter(wp_docpr) if (d.get("id") or "").isdigit()]
@@ -491,9 +501,23 @@ class _Composer:
 
 _STYLE_REFS = ("w:pStyle", "w:rStyle", "w:tblStyle")
 _STYLE_LINKS = ("w:basedOn", "w:next", "w:link")
-_STYLE_NOISE = ("w:name", "w:aliases", "w:uiPriority", "w:semiHidden", "w:unhideWhenUsed", "w:qFormat", "w:rsid",
-                "w:locked", "w:autoRedefine", "w:hidden", "w:personal", "w:personalCompose", "w:personalReply",
-                "w:next", "w:link")
+_STYLE_NOISE = (
+    "w:name",
+    "w:aliases",
+    "w:uiPriority",
+    "w:semiHidden",
+    "w:unhideWhenUsed",
+    "w:qFormat",
+    "w:rsid",
+    "w:locked",
+    "w:autoRedefine",
+    "w:hidden",
+    "w:personal",
+    "w:personalCompose",
+    "w:personalReply",
+    "w:next",
+    "w:link",
+)
 
 
 class _StyleMerger:

@@ -35,8 +35,18 @@ LATIN = "Times New Roman"
 
 # Chinese type sizes in points (official-formats.md).
 SIZE = {
-    "初号": 42, "小初": 36, "一号": 26, "小一": 24, "二号": 22, "小二": 18, "三号": 16, "小三": 15,
-    "四号": 14, "小四": 12, "五号": 10.5, "小五": 9,
+    "初号": 42,
+    "小初": 36,
+    "一号": 26,
+    "小一": 24,
+    "二号": 22,
+    "小二": 18,
+    "三号": 16,
+    "小三": 15,
+    "四号": 14,
+    "小四": 12,
+    "五号": 10.5,
+    "小五": 9,
 }
 RED = RGBColor(0xFF, 0x00, 0x00)
 THEME_FONT_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
@@ -49,8 +59,15 @@ ALIGN = {
 }
 
 
-def set_fonts(target, east_asia: str, size_pt: float | None = None, *, bold: bool | None = None,
-              latin: str = LATIN, color: RGBColor | None = None) -> None:
+def set_fonts(
+    target,
+    east_asia: str,
+    size_pt: float | None = None,
+    *,
+    bold: bool | None = None,
+    latin: str = LATIN,
+    color: RGBColor | None = None,
+) -> None:
     """Set a run's or a style's fonts: East Asian face in w:eastAsia, Latin face for digits and letters."""
     font = target.font
     font.name = latin
@@ -107,8 +124,14 @@ class PageSetup:
 GBT9704 = PageSetup()
 
 
-def new_document(*, page: PageSetup = GBT9704, body_size: float = SIZE["三号"], line_pt: float = 28.95,
-                 title: str = "", subject: str = "") -> Document:
+def new_document(
+    *,
+    page: PageSetup = GBT9704,
+    body_size: float = SIZE["三号"],
+    line_pt: float = 28.95,
+    title: str = "",
+    subject: str = "",
+) -> Document:
     """An A4 document whose styles carry the official fonts.
 
     Styles: Normal (body, 仿宋 三号, first-line indent 2 chars), "Body Text" (same), "Table Text" (小四,
@@ -190,11 +213,21 @@ def new_document(*, page: PageSetup = GBT9704, body_size: float = SIZE["三号"]
     return doc
 
 
-def paragraph(container, text: str = "", *, style: str | None = None, align: str | None = None,
-              font: str | None = None, size: float | None = None, bold: bool | None = None,
-              indent_chars: int | None = None, color: RGBColor | None = None,
-              space_before_pt: float | None = None, space_after_pt: float | None = None,
-              line_pt: float | None = None) -> Paragraph:
+def paragraph(
+    container,
+    text: str = "",
+    *,
+    style: str | None = None,
+    align: str | None = None,
+    font: str | None = None,
+    size: float | None = None,
+    bold: bool | None = None,
+    indent_chars: int | None = None,
+    color: RGBColor | None = None,
+    space_before_pt: float | None = None,
+    space_after_pt: float | None = None,
+    line_pt: float | None = None,
+) -> Paragraph:
     """Add a paragraph with one run (the run holds any Jinja tag untouched)."""
     p = container.add_paragraph(style=style)
     if align:
@@ -289,6 +322,7 @@ def page_numbers(section, *, odd_even: bool = True, skip_first_page: bool = Fals
 
 # --- Tables ------------------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class C:
     """A table cell: text (may hold a Jinja tag), how many grid columns it spans, and its role."""
@@ -346,18 +380,20 @@ def _fill_cell(cell: _Cell, spec: C) -> None:
     p = cell.paragraphs[0]
     style = "Table Narrative" if spec.kind == "narrative" else "Table Text"
     p.style = cell.part.document.styles[style]
-    align = spec.align or {"section": "left", "header": "center", "value": "center", "label": "left",
-                           "narrative": "justify"}[spec.kind]
+    align = (
+        spec.align
+        or {"section": "left", "header": "center", "value": "center", "label": "left", "narrative": "justify"}[
+            spec.kind
+        ]
+    )
     p.alignment = ALIGN[align]
     if spec.text:
         run = p.add_run(spec.text)
         if spec.kind in ("section", "header"):
-            set_fonts(run, HEITI if spec.kind == "section" else FANGSONG, SIZE["小四"],
-                      bold=spec.kind == "header")
+            set_fonts(run, HEITI if spec.kind == "section" else FANGSONG, SIZE["小四"], bold=spec.kind == "header")
 
 
-def table(doc, widths_mm: Sequence[float], rows: Iterable[Sequence[C] | str], *,
-          header_rows: int = 0) -> Table:
+def table(doc, widths_mm: Sequence[float], rows: Iterable[Sequence[C] | str], *, header_rows: int = 0) -> Table:
     """A bordered, fixed-layout table; each row is a list of cells whose spans add up to the grid.
 
     A row given as a plain string becomes a Jinja row tag (e.g. "{%tr for e in p.top %}"), which

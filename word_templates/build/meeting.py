@@ -17,8 +17,15 @@ from word_templates.build.official_document import exact_page_setup, odd_even_pa
 
 COLUMNS = ("序号", "地市", "单位", "姓名", "电话", "参会形式（线上/线下）", "备注")
 WIDTHS = (12, 20, 38, 18, 28, 22, 18)
-ROW = ("{{ loop.index }}", "{{ r.city }}", "{{ r.organisation }}", "{{ r.name }}", "{{ r.phone }}", "{{ r.mode }}",
-       "{{ r.remark }}")
+ROW = (
+    "{{ loop.index }}",
+    "{{ r.city }}",
+    "{{ r.organisation }}",
+    "{{ r.name }}",
+    "{{ r.phone }}",
+    "{{ r.mode }}",
+    "{{ r.remark }}",
+)
 BLANK_ROWS = ("1", "2", "3", "…")
 BLANK_FOOTER = "此表请于      年    月    日    时前通过            报            汇总"
 

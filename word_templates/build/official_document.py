@@ -159,8 +159,13 @@ def _closing(doc) -> None:
     _blank_line(doc)
     _tag(doc, "{%p for a in attlist %}")
     p = kit.paragraph(doc, "", align="justify")
-    _ind(p, leftChars="{{ a.left_chars }}", left="{{ a.left }}", hangingChars="{{ a.hanging_chars }}",
-         hanging="{{ a.hanging }}")
+    _ind(
+        p,
+        leftChars="{{ a.left_chars }}",
+        left="{{ a.left }}",
+        hangingChars="{{ a.hanging_chars }}",
+        hanging="{{ a.hanging }}",
+    )
     _run(p, "{{ a.text }}")
     _tag(doc, "{%p endfor %}")
     _tag(doc, "{%p endif %}")
@@ -173,8 +178,13 @@ def _closing(doc) -> None:
     for text, key in (("{{ p.signature }}", "name"), ("{{ p.date|date_cn }}", "date")):
         p = kit.paragraph(doc, "", align="right")
         p.paragraph_format.keep_with_next = True
-        _ind(p, firstLineChars="0", firstLine="0", rightChars=f"{{{{ layout.{key}_right_chars }}}}",
-             right=f"{{{{ layout.{key}_right }}}}")
+        _ind(
+            p,
+            firstLineChars="0",
+            firstLine="0",
+            rightChars=f"{{{{ layout.{key}_right_chars }}}}",
+            right=f"{{{{ layout.{key}_right }}}}",
+        )
         _run(p, text, tight=False)
     _tag(doc, "{%p endif %}")
     _tag(doc, "{%p if p.note_text %}")

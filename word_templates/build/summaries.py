@@ -48,20 +48,27 @@ def _filled_table(doc, collection: str, columns: Sequence[str], widths: Sequence
 
 
 def _recommender_line(doc) -> None:
-    p = kit.paragraph(doc, "推荐单位（盖章）：", indent_chars=0, size=kit.SIZE["四号"], font=kit.FANGSONG,
-                      space_before_pt=6, space_after_pt=6)
+    p = kit.paragraph(
+        doc,
+        "推荐单位（盖章）：",
+        indent_chars=0,
+        size=kit.SIZE["四号"],
+        font=kit.FANGSONG,
+        space_before_pt=6,
+        space_after_pt=6,
+    )
     value = p.add_run("{{ p.recommender or '" + IDEOGRAPHIC_SPACE * 10 + "' }}")
     kit.set_fonts(value, kit.FANGSONG, kit.SIZE["四号"])
     value.font.underline = True
 
 
 def _caption(doc, text: str) -> None:
-    kit.paragraph(doc, text, indent_chars=0, font=kit.HEITI, size=kit.SIZE["四号"], space_before_pt=6,
-                  space_after_pt=3)
+    kit.paragraph(doc, text, indent_chars=0, font=kit.HEITI, size=kit.SIZE["四号"], space_before_pt=6, space_after_pt=3)
 
 
-def build_summary(path: Path, *, title: str, columns: Sequence[str], widths: Sequence[float], note: str | None,
-                  doc_title: str) -> None:
+def build_summary(
+    path: Path, *, title: str, columns: Sequence[str], widths: Sequence[float], note: str | None, doc_title: str
+) -> None:
     doc = kit.new_document(title=doc_title, subject="国家新兴产业发展示范基地创建遴选")
     exact_page_setup(doc)
     odd_even_page_numbers(doc)
