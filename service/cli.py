@@ -45,9 +45,9 @@ def fail(message: str) -> CliFailure:
 def print_errors(errors: list[FieldError]) -> None:
     table = Table(title=f"数据校验未通过：共 {len(errors)} 处错误", show_lines=False, title_justify="left")
     table.add_column("位置 (JSON path)", style="cyan", no_wrap=True)
-    table.add_column("字段")
-    table.add_column("代码", style="magenta")
-    table.add_column("说明")
+    table.add_column("字段", overflow="fold")
+    table.add_column("代码", style="magenta", no_wrap=True)
+    table.add_column("说明", overflow="fold", ratio=2)
     for e in errors:
         table.add_row(e.loc, e.label, e.code, e.message)
     err_console.print(table)
