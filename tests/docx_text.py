@@ -178,3 +178,17 @@ def payload_mismatches(doc: Document, model, *, skip: set[str] = frozenset()) ->
                 if actual != expected:
                     problems.append(f"{name}.{sub}: {actual!r} != {expected!r}")
     return problems
+
+
+def unfilled_fields(model_cls, data: dict, path: str = "$") -> list[str]:
+    """JSON paths of the model's fields that a sample leaves missing or empty (nested models included)."""
+    missing: list[str] = []
+    for name, info in model_cls.model_fields.items():
+        key = info.alias or name
+        if not isinstance(data, dict) or data.get(key) in (None, "", []):
+            missing.append(f"{path}.{key}")
+            continue
+        sub = info.annotation
+        if isinstance(sub, type) and hasattr(sub, "model_fields"):
+            missing += unfilled_fields(sub, data[key], f"{path}.{key}")
+    return missing

@@ -20,6 +20,7 @@ from tests.docx_text import (
     row_starting,
     tables,
     text_paragraphs,
+    unfilled_fields,
     value_after,
 )
 
@@ -150,20 +151,7 @@ def blank_doc():
 
 
 def test_sample_fills_every_field():
-    missing: list[str] = []
-
-    def walk(model_cls, data, path):
-        for name, info in model_cls.model_fields.items():
-            key = info.alias or name
-            if key not in data or data[key] in (None, "", []):
-                missing.append(f"{path}.{key}")
-                continue
-            sub = info.annotation
-            if isinstance(sub, type) and hasattr(sub, "model_fields"):
-                walk(sub, data[key], f"{path}.{key}")
-
-    walk(EnterpriseApplication, SAMPLE, "$")
-    assert not missing
+    assert unfilled_fields(EnterpriseApplication, SAMPLE) == []
     assert len(SAMPLE["top_products"]) == 5
     for text in (
         SAMPLE["scenario_innovation"],

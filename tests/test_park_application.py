@@ -23,6 +23,7 @@ from tests.docx_text import (
     table_rows,
     tables,
     text_paragraphs,
+    unfilled_fields,
     value_after,
 )
 
@@ -168,20 +169,7 @@ def blank_doc():
 
 def test_sample_fills_every_field():
     """Every field of the model is present in the sample, loops are full and narratives have paragraphs."""
-    missing: list[str] = []
-
-    def walk(model_cls, data, path):
-        for name, info in model_cls.model_fields.items():
-            key = info.alias or name
-            if data.get(key) in (None, "", []):
-                missing.append(f"{path}.{key}")
-                continue
-            sub = info.annotation
-            if isinstance(sub, type) and hasattr(sub, "model_fields"):
-                walk(sub, data[key], f"{path}.{key}")
-
-    walk(ParkApplication, SAMPLE, "$")
-    assert not missing
+    assert unfilled_fields(ParkApplication, SAMPLE) == []
     assert len(SAMPLE["top_enterprises"]) == 10
     for text in (
         SAMPLE["industrial_policy"],
