@@ -269,13 +269,10 @@ def test_a_killed_run_resumes_with_identical_outputs(first: tuple[Path, Any], tm
     done = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 3, done.stdout + done.stderr
     resumed, expected = delivered(out), delivered(reference)
-    # LibreOffice writes random bytes into the Type 1 font subsets it embeds in the summary's PDF (and only
-    # there): that file is compared by its pages and text, every other file byte for byte.
-    summary_pdf = f"{SUMMARY}.pdf"
-    assert resumed.pop(summary_pdf) and expected.pop(summary_pdf)
+    # Every delivered file byte for byte, the summary's PDF included (LibreOffice's random /ID, checksum and
+    # per-process font ids are removed before it is written).
+    assert f"{SUMMARY}.pdf" in resumed
     assert resumed == expected
-    assert len(PdfReader(out / summary_pdf).pages) == len(PdfReader(reference / summary_pdf).pages)
-    assert pdf_text(out / summary_pdf) == pdf_text(reference / summary_pdf)
     by_key = candidates_by_key(out)
     reused = [k for k, c in by_key.items() if c["status"] == "ok" and c["reused"]]
     assert len(reused) == finished_before_kill  # the candidates finished before the kill were not redone

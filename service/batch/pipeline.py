@@ -771,16 +771,18 @@ def write_zip(
 
 
 def reproducible_pdf(pdf: bytes, *, title: str, author: str, subject: str, day: dt.date) -> bytes:
-    """LibreOffice stamps the clock and a random /ID into every PDF: set the metadata from `day` and save with a
-    content-derived /ID (as the packaging does), so that the same document gives the same bytes."""
+    """LibreOffice stamps the clock, a random /ID and per-process font ids into every PDF: set the metadata from
+    `day`, drop the font ids and save with a content-derived /ID (as the packaging does), so that the same
+    document gives the same bytes."""
     import io
 
     import pikepdf
 
-    from service.packaging import merge
+    from service.packaging import merge, reproducible
 
     created = dt.datetime.combine(day, dt.time(0, 0), tzinfo=dt.timezone(dt.timedelta(hours=8)))
     with pikepdf.open(io.BytesIO(pdf)) as doc:
+        reproducible.normalise_fonts(doc)  # LibreOffice numbers embedded fonts per process run
         merge.set_metadata(doc, merge.Metadata(title, author, subject, "", created))
         return merge.save(doc, min_version=doc.pdf_version or "1.6")
 

@@ -211,6 +211,11 @@ def set_metadata(pdf: pikepdf.Pdf, meta: Metadata) -> None:
 
 def save(pdf: pikepdf.Pdf, *, min_version: str = "1.6") -> bytes:
     """Write with a content-derived /ID, so the same document gives the same bytes."""
+    # qpdf derives the new /ID from the trailer too: LibreOffice's random /ID and its /DocChecksum (which
+    # covers the creation time) would leak into it. Keep only what the trailer needs.
+    for key in list(pdf.trailer.keys()):
+        if key not in ("/Root", "/Info", "/Size", "/Encrypt"):
+            del pdf.trailer[key]
     out = io.BytesIO()
     pdf.save(
         out,
