@@ -192,3 +192,17 @@ def unfilled_fields(model_cls, data: dict, path: str = "$") -> list[str]:
         if isinstance(sub, type) and hasattr(sub, "model_fields"):
             missing += unfilled_fields(sub, data[key], f"{path}.{key}")
     return missing
+
+
+def seed_form_mismatches(doc: Document, table_labels: list[str], body_lines: list[str]) -> list[str]:
+    """What a rendered form lacks of the seed form: table labels, body lines, and the seed's order of both."""
+    problems = [f"label missing: {label}" for label in table_labels if label not in cell_texts(doc)]
+    body = paragraphs(doc)
+    problems += [f"line missing: {line}" for line in body_lines if line not in body]
+    positions = [body.index(line) for line in body_lines if line in body]
+    if positions != sorted(positions):
+        problems.append("body lines out of the seed's order")
+    order = [block[0][0] for block in tables(doc)[1:-1]]  # between the cover and the 推荐意见 box
+    if order != [label for label in table_labels if label in order]:
+        problems.append(f"table blocks out of the seed's order: {order}")
+    return problems

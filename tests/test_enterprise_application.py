@@ -18,6 +18,7 @@ from tests.docx_text import (
     paragraphs,
     payload_mismatches,
     row_starting,
+    seed_form_mismatches,
     tables,
     text_paragraphs,
     unfilled_fields,
@@ -164,14 +165,7 @@ def test_sample_fills_every_field():
 
 
 def test_every_label_of_the_seed_form(doc):
-    texts = cell_texts(doc)
-    assert [label for label in TABLE_LABELS if label not in texts] == []
-    body = paragraphs(doc)
-    assert [line for line in BODY_LINES if line not in body] == []
-    positions = [body.index(line) for line in BODY_LINES]
-    assert positions == sorted(positions)
-    order = [block[0][0] for block in tables(doc)[1:-1]]
-    assert order == [label for label in TABLE_LABELS if label in order]
+    assert seed_form_mismatches(doc, TABLE_LABELS, BODY_LINES) == []
 
 
 def test_every_value_in_its_table(doc, model):

@@ -20,6 +20,7 @@ from tests.docx_text import (
     paragraphs,
     payload_mismatches,
     row_starting,
+    seed_form_mismatches,
     table_rows,
     tables,
     text_paragraphs,
@@ -181,15 +182,7 @@ def test_sample_fills_every_field():
 
 
 def test_every_label_of_the_seed_form(doc):
-    texts = cell_texts(doc)
-    assert [label for label in TABLE_LABELS if label not in texts] == []
-    body = paragraphs(doc)
-    assert [line for line in BODY_LINES if line not in body] == []
-    # in the seed's order
-    positions = [body.index(line) for line in BODY_LINES]
-    assert positions == sorted(positions)
-    order = [block[0][0] for block in tables(doc)[1:-1]]  # between the cover and the 推荐意见 box
-    assert order == [label for label in TABLE_LABELS if label in order]
+    assert seed_form_mismatches(doc, TABLE_LABELS, BODY_LINES) == []
 
 
 def test_every_value_in_its_table(doc, model):
