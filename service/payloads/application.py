@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from pydantic import Field
 
@@ -39,6 +39,57 @@ value is input as given (a non-negative number), never computed from the counts.
 # --- Models ---------------------------------------------------------------------------------------------
 
 
+# The cover's underlined value column holds 16 characters of 三号 (96 mm less the cell margins, 5.64 mm each).
+COVER_LINE_CHARS = 16
+
+
+def _width(text: str) -> float:
+    """Width in full-width characters: ASCII letters, digits and spaces are half as wide."""
+    return sum(0.5 if ord(ch) < 0x2E80 else 1.0 for ch in text)
+
+
+def _words(text: str) -> list[str]:
+    """Words of a Chinese name (jieba), so that a line never ends inside 委员会 or 有限公司."""
+    import jieba  # imported on first use: loading its dictionary takes a moment
+
+    jieba.setLogLevel(60)
+    words: list[str] = []
+    for word in jieba.lcut(text, HMM=False):
+        # A word longer than a line can only be broken between characters.
+        while _width(word) > COVER_LINE_CHARS:
+            words.append(word[:COVER_LINE_CHARS])
+            word = word[COVER_LINE_CHARS:]
+        words.append(word)
+    return words
+
+
+def cover_lines(text: str, capacity: int = COVER_LINE_CHARS) -> list[str]:
+    """Break `text` between words into as few lines of at most `capacity` as possible, as even as possible."""
+    if _width(text) <= capacity:
+        return [text]
+    words = _words(text)
+    n = len(words)
+    # best[i] = (lines, longest line) for words[i:], with the break positions that achieve it.
+    best: list[tuple[int, float, list[int]] | None] = [None] * n + [(0, 0.0, [])]
+    for i in range(n - 1, -1, -1):
+        for j in range(i + 1, n + 1):
+            line = _width("".join(words[i:j]))
+            if line > capacity:
+                break
+            rest = best[j]
+            if rest is None:
+                continue
+            candidate = (rest[0] + 1, max(line, rest[1]), [j, *rest[2]])
+            if best[i] is None or candidate[:2] < best[i][:2]:  # type: ignore[index]
+                best[i] = candidate
+    breaks = best[0][2] if best[0] is not None else [n]
+    lines, start = [], 0
+    for end in breaks:
+        lines.append("".join(words[start:end]).strip())
+        start = end
+    return lines
+
+
 class CoverInfo(PayloadModel):
     """封面：申报单位、申报领域、推荐单位和填报日期。"""
 
@@ -46,6 +97,29 @@ class CoverInfo(PayloadModel):
     creation_field: CreationFieldValue = Field(title="申报领域", description="通知规定的十个创建领域之一")
     recommender: ShortText = Field(title="推荐单位", description="推荐单位全称，一般为省级工业和信息化主管部门")
     fill_date: FormDate = Field(title="填报日期")
+
+    @property
+    def applicant_lines(self) -> list[str]:
+        """申报单位 on the cover's underlined lines, broken between words."""
+        return cover_lines(self.applicant)
+
+    @property
+    def recommender_lines(self) -> list[str]:
+        return cover_lines(self.recommender)
+
+
+ANNEX_MARK_PATTERN = r"^(附件\s*\d*)?$"
+
+
+def annex_mark_field(default: str) -> Any:
+    """附件标注 printed top left of the cover; empty for none. The 公文 composer replaces it with its own number."""
+    return Field(
+        default=default,
+        title="附件标注",
+        description=f"封面左上角的附件标注，默认“{default}”；空字符串表示不标注。作为公文附件时由公文重新编号",
+        pattern=ANNEX_MARK_PATTERN,
+        max_length=10,
+    )
 
 
 class CreationPlan(PayloadModel):

@@ -29,6 +29,7 @@ from service.payloads.application import (
     Recommendation,
     TalentPool,
     WeightedCount,
+    annex_mark_field,
     date_not_after,
     growth_series,
     margin_at_most_100,
@@ -208,6 +209,7 @@ class EnterpriseTalent(TalentPool):
 class EnterpriseApplication(FormPayload):
     """国家新兴产业发展示范基地创建申请书（示范企业）（附件3）的全部填报内容。"""
 
+    annex_mark: str = annex_mark_field("附件3")
     cover: CoverInfo = Field(title="封面")
     basic_info: EnterpriseBasicInfo = Field(title="企业基本信息")
     recognitions: Recognitions = Field(title="企业认定情况")

@@ -31,6 +31,7 @@ from service.payloads.application import (
     Recommendation,
     TalentPool,
     WeightedCount,
+    annex_mark_field,
     date_not_after,
     growth_series,
     ranked_descending,
@@ -197,6 +198,7 @@ class Digitalisation(PayloadModel):
 class ParkApplication(FormPayload):
     """国家新兴产业发展示范基地创建申请书（示范园区）（附件2）的全部填报内容。"""
 
+    annex_mark: str = annex_mark_field("附件2")
     cover: CoverInfo = Field(title="封面")
     basic_info: ParkBasicInfo = Field(title="园区基本信息")
     overall: ParkOverall = Field(title="总体情况")

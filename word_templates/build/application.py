@@ -4,36 +4,39 @@ Both forms have the same cover, 二、创建工作方案 (five parts, each with 
 slightly per form), 三、附件清单 (eight items, different per form) and 四、推荐单位意见; the per-form texts
 come in a `FormTexts`.
 
-Table layout: every block of 一、基本情况 (a seed row such as "近三年主要发展指标" that spans the table and
-the rows under it) is its own table. Blocks of numbers share one 5-column grid (`GRID`), so that they
-line up as one form: the year rows use the five columns (项目/年度, 2023 年, 2024 年, 2025 年, 近三年平均值); a
-row with two label/value pairs uses four cells (label, value, label spanning two columns, value), as the
-seed lays them out. The 基本信息 blocks hold names, addresses and phones and use a 4-column grid of two
-equal label/value pairs (`TEXT_GRID`). Separate tables (with a 1-pt paragraph between them: Word and
-LibreOffice join adjacent tables into one) let each block's title row and column-header row repeat when
-the block crosses a page.
+Table layout: 一、基本情况 is ONE ruled table, as the seed prints it, so that there are no doubled rules
+between blocks and every vertical rule stands on one fine grid (`GRID`, the union of the column edges the
+blocks need). Each block (a seed row such as "近三年主要发展指标" that spans the table and the rows under
+it) merges grid columns with gridSpan: year rows are 项目/年度 | 2023 年 | 2024 年 | 2025 年 | 近三年平均值;
+number pairs are label | value | label | value; the 基本信息 rows are two text label/value pairs. No row
+repeats on a new page (a repeated header row is only possible at the top of a table, and the year header
+would then stand above rows without years); instead a block's title row and column-header row keep with
+the row after them, so a header never ends a page.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm
 from docx.table import Table, _Cell
 
+from service.rendering import ooxml_order
 from word_templates.build import kit
 from word_templates.build.kit import C
 
-# Type area 156 mm: label | 2023 | 2024 | 2025 | 近三年平均值 (wide enough for that header on one line).
-GRID = (52, 25, 25, 25, 29)
+# Type area 156 mm. Column edges (mm from the left): number blocks 0 | 52 | 77 | 102 | 127 | 156 (label, 2023,
+# 2024, 2025, 近三年平均值 wide enough for that header on one line); text blocks 0 | 38 | 77 | 109 | 156 (two
+# label/value pairs; 38 mm holds 统一社会信用代码, 32 mm holds 负责人及职务). The fine grid is their union.
+GRID = (38, 14, 25, 25, 7, 18, 29)
 WIDTH = len(GRID)
-# Blocks of text values (基本信息: names, addresses, dates, phones) use four columns, two label/value pairs.
-TEXT_GRID = (38, 44, 32, 42)
+# Spans on `GRID` of the cells of a number row (label, three years, average) and of a text-pair row.
+YEAR_SPANS = (2, 1, 1, 2, 1)
+TEXT_SPANS = (1, 2, 2, 2)
 YEAR_FIELDS = ("y2023", "y2024", "y2025", "average")
 NARRATIVE_INSTRUCTION = "详细描述有关情况（不超过 2000 字）。"
 IDEOGRAPHIC_SPACE = "\u3000"
@@ -67,55 +70,68 @@ PLAN_PARTS = (
 
 # --- Cover ----------------------------------------------------------------------------------------------------
 
-# label | value (underlined by a bottom border, wraps within its column) | （盖章）
+# label | value (underlined by a bottom border) | （盖章）. A name too long for one line comes as several lines
+# broken between words (CoverInfo.applicant_lines), one table row each, every line underlined, the label
+# on the first and （盖章） on the last, as offices write a long name by hand.
 COVER_GRID = (32, 96, 28)
-COVER_LINES = (
-    ("申报单位：", "{{ p.cover.applicant }}", "（盖章）"),
-    ("申报领域：", "{{ p.cover.creation_field }}", ""),
-    ("推荐单位：", "{{ p.cover.recommender }}", "（盖章）"),
-    ("填报日期：", "{{ p.cover.fill_date|date_cn }}", ""),
-)
+
+
+def _cover_lines(field: str, label: str, suffix: str) -> list[Sequence[C] | str]:
+    # A blank form has no lines: one empty underlined line to write on ([none] prints as nothing).
+    return [
+        f"{{%tr for line in p.cover.{field}_lines or [none] %}}",
+        [
+            C("{% if loop.first %}" + label + "{% endif %}"),
+            C("{{ line }}"),
+            C("{% if loop.last %}" + suffix + "{% endif %}" if suffix else ""),
+        ],
+        "{%tr endfor %}",
+    ]
+
+
+COVER_ROWS: list[Sequence[C] | str] = [
+    *_cover_lines("applicant", "申报单位：", "（盖章）"),
+    [C("申报领域："), C("{{ p.cover.creation_field }}"), C("")],
+    *_cover_lines("recommender", "推荐单位：", "（盖章）"),
+    [C("填报日期："), C("{{ p.cover.fill_date|date_cn }}"), C("")],
+]
 
 
 def _set_borders(element, tag: str, edges: dict[str, str]) -> None:
     """Replace the borders (`w:tblBorders` or `w:tcBorders`) of a table or cell property element."""
-    for old in element.findall(qn(f"w:{tag}")):
-        element.remove(old)
-    borders = OxmlElement(f"w:{tag}")
+    borders = ooxml_order.replace_child(element, f"w:{tag}")
     for edge, val in edges.items():
-        el = OxmlElement(f"w:{edge}")
-        el.set(qn("w:val"), val)
-        if val != "nil":
-            el.set(qn("w:sz"), "6")
-            el.set(qn("w:space"), "0")
-            el.set(qn("w:color"), "000000")
-        borders.append(el)
-    element.append(borders)
+        attrs = {"val": val} if val == "nil" else {"val": val, "sz": "6", "space": "0", "color": "000000"}
+        ooxml_order.child(borders, f"w:{edge}", **attrs)
 
 
 def _cover_table(doc) -> None:
-    """The four cover lines as a borderless table: long names wrap under themselves, not under the label."""
-    tbl = kit.table(doc, COVER_GRID, [[C(label), C(value), C(suffix)] for label, value, suffix in COVER_LINES])
+    """The cover lines as a borderless table: long names wrap under themselves, not under the label."""
+    tbl = kit.table(doc, COVER_GRID, COVER_ROWS)
     tbl_pr = tbl._tbl.tblPr
     _set_borders(tbl_pr, "tblBorders", {e: "nil" for e in ("top", "left", "bottom", "right", "insideH", "insideV")})
     normal = doc.styles["Normal"]
     for index, row in enumerate(tbl.rows):
-        height = OxmlElement("w:trHeight")
-        height.set(qn("w:val"), str(int(15 * 56.7)))
-        height.set(qn("w:hRule"), "atLeast")
-        row._tr.get_or_add_trPr().append(height)
+        if isinstance(COVER_ROWS[index], str):
+            continue  # a row tag: docxtpl replaces the whole row
+        ooxml_order.child(row._tr.get_or_add_trPr(), "w:trHeight", val=str(int(15 * 56.7)), hRule="atLeast")
         for col, cell in enumerate(row.cells):
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.BOTTOM
             for p in cell.paragraphs:
                 p.style = normal
                 p.alignment = WD_ALIGN_PARAGRAPH.CENTER if col == 1 else WD_ALIGN_PARAGRAPH.LEFT
-            if col == 1 and index < len(COVER_LINES) - 1:  # the date line has its own 年 月 日
+            if col == 1 and index < len(COVER_ROWS) - 1:  # the date line has its own 年 月 日
                 _set_borders(cell._tc.get_or_add_tcPr(), "tcBorders", {"bottom": "single"})
 
 
 def cover(doc, texts: FormTexts) -> None:
-    """The cover page as in the seed, then a new section whose pages are numbered from 1."""
-    kit.paragraph(doc, texts.mark, font=kit.HEITI, size=kit.SIZE["三号"], indent_chars=0, align="left")
+    """The cover page as in the seed, then a new section whose pages are numbered from 1.
+
+    The annex mark (附件2/附件3, `p.annex_mark`, may be empty) is the first paragraph, top left of the
+    cover as in the seed; the 公文 composer replaces it with its own number. A blank form prints the default.
+    """
+    mark = "{% if blank %}" + texts.mark + "{% else %}{{ p.annex_mark }}{% endif %}"
+    kit.paragraph(doc, mark, font=kit.HEITI, size=kit.SIZE["三号"], indent_chars=0, align="left")
     kit.paragraph(doc, TITLE, style="Title", indent_chars=0, space_before_pt=84)
     kit.paragraph(doc, f"（{texts.kind}）", style="Title", indent_chars=0)
     kit.paragraph(doc, "", indent_chars=0, space_before_pt=60)
@@ -126,7 +142,7 @@ def cover(doc, texts: FormTexts) -> None:
     # python-docx ends the cover section with an extra empty paragraph holding its w:sectPr; move that
     # w:sectPr into the last cover paragraph so that the cover keeps its room for wrapped lines.
     holder = last._p.getnext()
-    last._p.get_or_add_pPr().append(holder.pPr.sectPr)
+    ooxml_order.set_child(last._p.get_or_add_pPr(), holder.pPr.sectPr)
     holder.getparent().remove(holder)
     body.footer.is_linked_to_previous = False
     kit.page_numbers(body, odd_even=False)
@@ -135,45 +151,43 @@ def cover(doc, texts: FormTexts) -> None:
 # --- Table rows -------------------------------------------------------------------------------------------------
 
 
-def section_row(title: str, width: int = WIDTH) -> list[C]:
-    return [C(title, span=width, kind="section")]
+def section_row(title: str) -> list[C]:
+    return [C(title, span=WIDTH, kind="section")]
 
 
 def year_header() -> list[C]:
-    return (
-        [C("项目/年度", kind="header")]
-        + [C(f"{y} 年", kind="header") for y in (2023, 2024, 2025)]
-        + [C("近三年平均值", kind="header")]
-    )
+    labels = ["项目/年度", "2023 年", "2024 年", "2025 年", "近三年平均值"]
+    return [C(text, span=span, kind="header") for text, span in zip(labels, YEAR_SPANS, strict=True)]
 
 
 def year_row(label: str, series: str) -> list[C]:
-    """A row of a year table: the label, the three years and the computed 近三年平均值."""
-    return [C(label)] + [C("{{ " + f"{series}.{field}" + " }}", kind="value") for field in YEAR_FIELDS]
+    """A row of a year block: the label, the three years and the computed 近三年平均值."""
+    texts = [label] + ["{{ " + f"{series}.{field}" + " }}" for field in YEAR_FIELDS]
+    kinds = ["label"] + ["value"] * len(YEAR_FIELDS)
+    return [C(text, span=span, kind=kind) for text, span, kind in zip(texts, YEAR_SPANS, kinds, strict=True)]
 
 
 def pair_row(label1: str, value1: str, label2: str, value2: str) -> list[C]:
-    """Two label/number pairs in four cells of `GRID` (the second label spans two grid columns)."""
+    """Two label/number pairs; the second label spans the columns of 2024 and 2025, as in the seed."""
     return [
-        C(label1),
+        C(label1, span=YEAR_SPANS[0]),
         C("{{ " + value1 + " }}", kind="value"),
-        C(label2, span=2),
+        C(label2, span=YEAR_SPANS[2] + YEAR_SPANS[3]),
         C("{{ " + value2 + " }}", kind="value"),
     ]
 
 
-def text_row(label: str, value: str, width: int = len(TEXT_GRID)) -> list[C]:
+def text_row(label: str, value: str) -> list[C]:
     """A label and a text value spanning the rest of the row (名称, 地址 …)."""
-    return [C(label), C("{{ " + value + " }}", span=width - 1, kind="value", align="left")]
+    return [C(label), C("{{ " + value + " }}", span=WIDTH - 1, kind="value", align="left")]
 
 
 def text_pair_row(label1: str, value1: str, label2: str, value2: str) -> list[C]:
-    """Two label/text-value pairs on the 4-column `TEXT_GRID`."""
+    """Two label/text-value pairs (dates, names, phones)."""
+    texts = [label1, "{{ " + value1 + " }}", label2, "{{ " + value2 + " }}"]
+    kinds = ["label", "value", "label", "value"]
     return [
-        C(label1),
-        C("{{ " + value1 + " }}", kind="value", align="left"),
-        C(label2),
-        C("{{ " + value2 + " }}", kind="value", align="left"),
+        C(text, span=span, kind=kind, align="left") for text, span, kind in zip(texts, TEXT_SPANS, kinds, strict=True)
     ]
 
 
@@ -182,42 +196,67 @@ def number_row(label: str, value: str) -> list[C]:
     return [C(label, span=WIDTH - 1), C("{{ " + value + " }}", kind="value")]
 
 
-# --- Blocks ---------------------------------------------------------------------------------------------------
+# --- The form -------------------------------------------------------------------------------------------------
+
+CellHook = Callable[[_Cell], None]
 
 
-class Blocks:
-    """Adds the blocks of a form's table one after the other, with a 1-pt paragraph between them."""
+class Form:
+    """Collects the blocks of 一、基本情况 in order and builds them as one table on `GRID`.
 
-    def __init__(self, doc) -> None:
-        self.doc = doc
-        self.count = 0
+    `hook(row, col, fn)` runs fn on a cell once the table exists (checkbox runs, narrative paragraphs):
+    row counts from the block's first row, col is a grid column.
+    """
 
-    def _gap(self) -> None:
-        if self.count:
-            p = kit.paragraph(self.doc, "", style="Table Text", line_pt=1)
-            rpr = OxmlElement("w:rPr")
-            size = OxmlElement("w:sz")
-            size.set(qn("w:val"), "2")
-            rpr.append(size)
-            p._p.get_or_add_pPr().append(rpr)
-        self.count += 1
+    def __init__(self) -> None:
+        self.rows: list[Sequence[C] | str] = []
+        self.keep: set[int] = set()
+        self.hooks: list[tuple[int, int, CellHook]] = []
 
-    def table(self, rows: Sequence[Sequence[C] | str], *, header_rows: int = 1, grid: Sequence[float] = GRID) -> Table:
-        self._gap()
-        return kit.table(self.doc, grid, rows, header_rows=header_rows)
+    def block(self, rows: Sequence[Sequence[C] | str], *, lead_rows: int = 1) -> int:
+        """Add a block; its first `lead_rows` rows (title, column headers) keep with the row after them."""
+        first = len(self.rows)
+        self.rows += list(rows)
+        self.keep.update(range(first, first + lead_rows))
+        return first
 
-    def years(self, title: str, rows: Sequence[tuple[str, str]], extra: Sequence[Sequence[C]] = ()) -> Table:
-        """A year table: title row, column headers (both repeat on a new page), year rows, other rows."""
+    def hook(self, first: int, row: int, col: int, fn: CellHook) -> None:
+        self.hooks.append((first + row, col, fn))
+
+    def years(self, title: str, rows: Sequence[tuple[str, str]], extra: Sequence[Sequence[C]] = ()) -> int:
+        """A year block: title row, column headers, year rows, other rows."""
         body: list[Sequence[C]] = [section_row(title), year_header()]
         body += [year_row(label, expr) for label, expr in rows]
         body += list(extra)
-        return self.table(body, header_rows=2)
+        return self.block(body, lead_rows=2)
 
-    def narrative(self, title: str, expression: str) -> Table:
+    def narrative(self, title: str, expression: str) -> int:
         """A title row and one cell with the instruction and the applicant's text, one paragraph per line."""
-        tbl = self.table([section_row(title), [C("", span=WIDTH, kind="narrative")]], header_rows=1)
-        narrative_cell(tbl.rows[1].cells[0], expression)
+        first = self.block([section_row(title), [C("", span=WIDTH, kind="narrative")]])
+        self.hook(first, 1, 0, lambda cell: narrative_cell(cell, expression))
+        return first
+
+    def build(self, doc) -> Table:
+        tbl = kit.table(doc, GRID, self.rows)
+        for index in sorted(self.keep):
+            for tc in tbl.rows[index]._tr.tc_lst:
+                for p in tc.iter(qn("w:p")):
+                    ooxml_order.child(p.get_or_add_pPr(), "w:keepNext")
+        for row, col, fn in self.hooks:
+            fn(tbl.rows[row].cells[col])
+        fix_cell_widths(tbl, GRID)
         return tbl
+
+
+def fix_cell_widths(tbl: Table, grid_mm: Sequence[float]) -> None:
+    """Each cell's tcW is the sum of the grid columns it spans (Word lays out merged cells from tcW)."""
+    twips = [int(w * 56.7) for w in grid_mm]
+    for tr in tbl._tbl.tr_lst:
+        col = 0
+        for tc in tr.tc_lst:
+            span = tc.grid_span
+            ooxml_order.child(tc.get_or_add_tcPr(), "w:tcW", w=sum(twips[col : col + span]), type="dxa")
+            col += span
 
 
 def narrative_cell(cell: _Cell, expression: str) -> None:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from word_templates.build import kit
 from word_templates.build.application import (
-    TEXT_GRID,
-    Blocks,
+    WIDTH,
+    Form,
     FormTexts,
     cover,
     fill_runs,
@@ -48,7 +48,6 @@ TEXTS = FormTexts(
 )
 
 TOP_PRODUCT_ROWS = 5
-TEXT_WIDTH = len(TEXT_GRID)
 ENTERPRISE_TYPES = ("国有", "民营", "合资")
 
 
@@ -57,21 +56,20 @@ def build(path: Path) -> None:
     cover(doc, TEXTS)
 
     kit.paragraph(doc, "一、基本情况", style="Heading 1")
-    blocks = Blocks(doc)
+    form = Form()
     b = "p.basic_info."
-    basic = blocks.table(
+    basic = form.block(
         [
-            section_row("企业基本信息", TEXT_WIDTH),
+            section_row("企业基本信息"),
             text_row("企业名称", b + "name"),
             text_row("统一社会信用代码", b + "credit_code"),
-            [C("企业类型"), C("", span=TEXT_WIDTH - 1, kind="value", align="left")],
+            [C("企业类型"), C("", span=WIDTH - 1, kind="value", align="left")],
             text_row("注册地址", b + "registered_address"),
             text_row("主营业务", b + "main_business"),
             text_pair_row("成立日期", b + "established_date", "法定代表人", b + "legal_representative"),
             # Several phone numbers: one per line (a long run of digits would break anywhere).
             text_pair_row("联系人及职务", b + "contact", "联系电话", b + "phone_lines"),
         ],
-        grid=TEXT_GRID,
     )
     # ☐ 国有 ☐ 民营 ☐ 合资 ☐ 其他_____ : ☑ marks the payload's type; "其他" carries its free text. The tags
     # hold no quoted strings (see `underlined_blank`), hence the model's is_* properties.
@@ -81,31 +79,28 @@ def build(path: Path) -> None:
     ]
     type_parts.append(("{{ " + b + "is_other_type|checkbox }}其他", False))
     type_parts += underlined_blank(b + "enterprise_type_other")
-    fill_runs(basic.rows[3].cells[1], type_parts)
+    form.hook(basic, 3, 1, lambda cell: fill_runs(cell, type_parts))
 
     rc = "p.recognitions."
-    recognitions = blocks.table(
+    recognitions = form.block(
         [
-            section_row("企业认定情况", TEXT_WIDTH),
+            section_row("企业认定情况"),
             [
-                C("{{ " + rc + "high_tech|checkbox }} 高新技术企业", span=2),
-                C("{{ " + rc + "specialized_sme|checkbox }} 专精特新中小企业", span=2),
+                C("{{ " + rc + "high_tech|checkbox }} 高新技术企业", span=3),
+                C("{{ " + rc + "specialized_sme|checkbox }} 专精特新中小企业", span=WIDTH - 3),
             ],
             [
-                C("{{ " + rc + "little_giant|checkbox }} 专精特新“小巨人”企业", span=2),
-                C("{{ " + rc + "single_champion|checkbox }} 制造业单项冠军企业", span=2),
+                C("{{ " + rc + "little_giant|checkbox }} 专精特新“小巨人”企业", span=3),
+                C("{{ " + rc + "single_champion|checkbox }} 制造业单项冠军企业", span=WIDTH - 3),
             ],
-            [C("", span=TEXT_WIDTH)],
+            [C("", span=WIDTH)],
         ],
-        grid=TEXT_GRID,
     )
-    fill_runs(
-        recognitions.rows[3].cells[0],
-        [("{{ " + rc + "other|checkbox }} 其他 ", False), *underlined_blank(rc + "other", 12)],
-    )
+    other_parts = [("{{ " + rc + "other|checkbox }} 其他 ", False), *underlined_blank(rc + "other", 12)]
+    form.hook(recognitions, 3, 0, lambda cell: fill_runs(cell, other_parts))
 
     o = "p.operating_indicators."
-    blocks.years(
+    form.years(
         "近三年主要经营指标",
         [
             ("总营业收入（亿元）", o + "total_revenue"),
@@ -116,7 +111,7 @@ def build(path: Path) -> None:
         ],
     )
     k = "p.key_field."
-    blocks.years(
+    form.years(
         "重点领域近三年经营情况（重点领域相关数据仅限于申报领域，下同）",
         [
             ("营业收入（亿元）", k + "revenue"),
@@ -125,26 +120,26 @@ def build(path: Path) -> None:
             ("近三年重点领域毛利润率（%）", k + "gross_margin"),
         ],
     )
-    blocks.table(
+    form.block(
         [
             section_row("重点领域主导产品情况（2025 年销售收入占总营收前五位的产品）"),
             [
-                C("产品名称", kind="header"),
+                C("产品名称", span=2, kind="header"),
                 C("销售收入（亿元）", kind="header"),
-                C("国内市场占有率（%）", span=3, kind="header"),
+                C("国内市场占有率（%）", span=WIDTH - 3, kind="header"),
             ],
             f"{{%tr for x in p.top_products|rows({TOP_PRODUCT_ROWS}) %}}",
             [
-                C("{{ x.name }}"),
+                C("{{ x.name }}", span=2),
                 C("{{ x.sales_revenue }}", kind="value"),
-                C("{{ x.domestic_market_share }}", span=3, kind="value"),
+                C("{{ x.domestic_market_share }}", span=WIDTH - 3, kind="value"),
             ],
             "{%tr endfor %}",
         ],
-        header_rows=2,
+        lead_rows=2,
     )
     r = "p.rd."
-    blocks.years(
+    form.years(
         "近三年研发投入情况",
         [
             ("研发投入强度（%）", r + "rd_intensity"),
@@ -153,7 +148,7 @@ def build(path: Path) -> None:
         ],
     )
     a = "p.awards."
-    blocks.table(
+    form.block(
         [
             section_row("重点领域重大技术突破情况"),
             pair_row(
@@ -190,7 +185,7 @@ def build(path: Path) -> None:
         ]
     )
     pt = "p.patents."
-    blocks.table(
+    form.block(
         [
             section_row("重点领域知识产权创造情况（仅统计作为第一完成单位的专利）"),
             number_row("有效发明专利数量（件）", pt + "invention_patents"),
@@ -200,7 +195,7 @@ def build(path: Path) -> None:
         ]
     )
     s = "p.standards."
-    blocks.table(
+    form.block(
         [
             section_row("重点领域标准供给情况"),
             pair_row("制修订的国际标准数量（个）", s + "international", "制修订的国家标准数量（个）", s + "national"),
@@ -208,7 +203,7 @@ def build(path: Path) -> None:
         ]
     )
     t = "p.talent."
-    blocks.table(
+    form.block(
         [
             section_row("重点领域人才集聚情况"),
             pair_row("研究生学历人员数量（人）", t + "postgraduates", "高级职称人员数量（人）", t + "senior_titles"),
@@ -220,9 +215,10 @@ def build(path: Path) -> None:
             number_row("高水平人才占比（%）", t + "high_level_share"),
         ]
     )
-    blocks.narrative("重点领域场景创新情况", "p.scenario_innovation")
-    blocks.narrative("重点领域商业模式创新情况", "p.business_model_innovation")
-    blocks.narrative("公司治理情况", "p.corporate_governance")
+    form.narrative("重点领域场景创新情况", "p.scenario_innovation")
+    form.narrative("重点领域商业模式创新情况", "p.business_model_innovation")
+    form.narrative("公司治理情况", "p.corporate_governance")
 
+    form.build(doc)
     finish(doc, TEXTS)
     kit.save_deterministic(doc, path)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from word_templates.build import kit
 from word_templates.build.application import (
-    TEXT_GRID,
-    Blocks,
+    WIDTH,
+    Form,
     FormTexts,
     cover,
     finish,
@@ -45,7 +45,6 @@ TEXTS = FormTexts(
 )
 
 TOP_ENTERPRISE_ROWS = 10
-TEXT_WIDTH = len(TEXT_GRID)
 
 
 def build(path: Path) -> None:
@@ -53,11 +52,11 @@ def build(path: Path) -> None:
     cover(doc, TEXTS)
 
     kit.paragraph(doc, "一、基本情况", style="Heading 1")
-    blocks = Blocks(doc)
+    form = Form()
     b = "p.basic_info."
-    blocks.table(
+    form.block(
         [
-            section_row("园区基本信息", TEXT_WIDTH),
+            section_row("园区基本信息"),
             text_row("园区名称", b + "name"),
             text_row("园区地址", b + "address"),
             text_pair_row("批复设立日期", b + "approval_date", "批复单位", b + "approval_authority"),
@@ -65,10 +64,9 @@ def build(path: Path) -> None:
             # Several phone numbers: one per line (a long run of digits would break anywhere).
             text_pair_row("联系人及职务", b + "contact", "联系电话", b + "phone_lines"),
         ],
-        grid=TEXT_GRID,
     )
     o = "p.overall."
-    blocks.table(
+    form.block(
         [
             section_row("总体情况"),
             pair_row("规划面积（公顷）", o + "planned_area", "建成面积（公顷）", o + "built_area"),
@@ -81,7 +79,7 @@ def build(path: Path) -> None:
         ]
     )
     m = "p.main_indicators."
-    blocks.years(
+    form.years(
         "近三年主要发展指标",
         [
             ("总营业收入（亿元）", m + "total_revenue"),
@@ -92,7 +90,7 @@ def build(path: Path) -> None:
         ],
     )
     li = "p.leading_industry."
-    blocks.years(
+    form.years(
         "主导产业近三年发展情况（主导产业相关数据仅限于申报领域，下同）",
         [
             ("规模以上企业营业收入（亿元）", li + "revenue"),
@@ -117,26 +115,26 @@ def build(path: Path) -> None:
             number_row("优质企业加权数量（个，同一企业不重复计算）", li + "weighted_quality_enterprises"),
         ],
     )
-    blocks.table(
+    form.block(
         [
             section_row("主导产业营业收入排名前十的企业（按 2025 年末数据排名）"),
             [
-                C("企业名称", kind="header"),
+                C("企业名称", span=2, kind="header"),
                 C("营业收入（亿元）", kind="header"),
-                C("主营业务和主要产品", span=3, kind="header"),
+                C("主营业务和主要产品", span=WIDTH - 3, kind="header"),
             ],
             f"{{%tr for e in p.top_enterprises|rows({TOP_ENTERPRISE_ROWS}) %}}",
             [
-                C("{{ e.name }}"),
+                C("{{ e.name }}", span=2),
                 C("{{ e.revenue }}", kind="value"),
-                C("{{ e.main_business }}", span=3, kind="value", align="left"),
+                C("{{ e.main_business }}", span=WIDTH - 3, kind="value", align="left"),
             ],
             "{%tr endfor %}",
         ],
-        header_rows=2,
+        lead_rows=2,
     )
     r = "p.rd."
-    blocks.years(
+    form.years(
         "近三年研发投入情况",
         [
             ("园区研发投入强度（%）", r + "park_rd_intensity"),
@@ -144,14 +142,14 @@ def build(path: Path) -> None:
             ("近三年主导产业研发投入强度（%）", r + "leading_rd_intensity"),
         ],
     )
-    blocks.years(
+    form.years(
         "主导产业创新合作情况",
         [
             ("技术合同成交额（亿元）", "p.innovation_cooperation.technology_contract_value"),
         ],
     )
     ip = "p.innovation_platforms."
-    blocks.table(
+    form.block(
         [
             section_row("主导产业创新平台建设情况"),
             pair_row("国家实验室数量（个）", ip + "national_labs", "全国重点实验室数量（个）", ip + "state_key_labs"),
@@ -180,7 +178,7 @@ def build(path: Path) -> None:
         ]
     )
     pt = "p.patents."
-    blocks.table(
+    form.block(
         [
             section_row("主导产业创新成果产出情况（仅统计作为第一完成单位的专利）"),
             number_row("有效发明专利数量（件）", pt + "invention_patents"),
@@ -189,9 +187,9 @@ def build(path: Path) -> None:
             number_row("有效发明专利加权数量（件，同一专利不重复计算）", pt + "weighted_patents"),
         ]
     )
-    blocks.years("主导产业融资情况", [("融资额（亿元）", "p.financing.financing_amount")])
+    form.years("主导产业融资情况", [("融资额（亿元）", "p.financing.financing_amount")])
     t = "p.talent."
-    blocks.table(
+    form.block(
         [
             section_row("主导产业人才队伍建设情况"),
             pair_row("研究生学历人员数量（人）", t + "postgraduates", "高级职称人员数量（人）", t + "senior_titles"),
@@ -204,7 +202,7 @@ def build(path: Path) -> None:
         ]
     )
     d = "p.digitalisation."
-    blocks.table(
+    form.block(
         [
             section_row("主导产业数字化发展水平"),
             pair_row(
@@ -218,8 +216,9 @@ def build(path: Path) -> None:
             ),
         ]
     )
-    blocks.narrative("主导产业产业政策情况", "p.industrial_policy")
-    blocks.narrative("主导产业公共服务水平情况", "p.public_service")
+    form.narrative("主导产业产业政策情况", "p.industrial_policy")
+    form.narrative("主导产业公共服务水平情况", "p.public_service")
 
+    form.build(doc)
     finish(doc, TEXTS)
     kit.save_deterministic(doc, path)
