@@ -97,7 +97,7 @@ def child_batch(manifest: Path, out: Path, workers: int) -> None:
 
     with ConversionPool(PoolSettings(size=workers)) as pool:  # started before the clock: a service's warm pool
         start = time.perf_counter()
-        report = run_batch(manifest, out, workers=workers, pool=pool)
+        report = run_batch(manifest, out, workers=workers, converter=pool)
         seconds = time.perf_counter() - start
     failed = [c.key for c in report.failed]
     if failed:

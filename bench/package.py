@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import argparse
+import atexit
 import io
 import json
 import os
@@ -36,6 +37,7 @@ from pypdf.generic import (  # noqa: E402
     NameObject,
 )
 
+from service.conversion import ConversionPool, PoolSettings  # noqa: E402
 from service.packaging import PackageLimits, assemble_package, attachments_from_dir  # noqa: E402
 from service.packaging import merge as pk_merge  # noqa: E402
 from service.packaging import stamp as pk_stamp  # noqa: E402
@@ -146,8 +148,11 @@ def main() -> None:
     payload = json.loads((ROOT / "samples" / f"{TEMPLATE}.json").read_text(encoding="utf-8"))
     attachments = attachments_from_dir(ROOT / "samples" / "attachments" / "park")
 
+    pool = ConversionPool(PoolSettings())
+    atexit.register(pool.close)
+
     def build():
-        return assemble_package(TEMPLATE, payload, attachments)
+        return assemble_package(TEMPLATE, payload, attachments, converter=pool)
 
     print(
         f"machine: {os.cpu_count()} CPU, Python {sys.version.split()[0]}, "
@@ -194,11 +199,11 @@ def main() -> None:
             print(f"   {label:<72} {value:6.3f}{unit}" if unit else f"   {label:<72} {value:6.0f}")
 
     # Inputs of the comparison: the unstamped 申请书 and each attachment as PDF.
-    app_pdf = docx_to_pdf(without_footers(package.application_docx))
+    app_pdf = docx_to_pdf(pool, without_footers(package.application_docx))
     limits = PackageLimits()
     sources = [app_pdf]
     for att, number in numbered(attachments):
-        loaded = load(att, number, limits, lambda d: docx_to_pdf(d))
+        loaded = load(att, number, limits, lambda d: docx_to_pdf(pool, d))
         out = io.BytesIO()
         loaded.pdf.save(out)
         sources.append(out.getvalue())

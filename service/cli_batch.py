@@ -86,12 +86,8 @@ class RichBatchProgress(BatchProgress):
 
 
 def _close(pool: Any) -> None:
-    """Stop the command's own LibreOffice processes (and stop using the pool as the process-wide one)."""
-    from service.conversion import get_default_pool, set_default_pool
-
+    """Stop the command's own LibreOffice processes."""
     pool.close()
-    if get_default_pool() is pool:
-        set_default_pool(None)
 
 
 def result_table(report: BatchReport) -> Table:
@@ -150,7 +146,7 @@ def batch_command(
     )
     try:
         with Progress(*columns, console=console, transient=False) as progress:
-            report = run_batch(manifest, out, workers=workers, pool=pool, progress=RichBatchProgress(progress))
+            report = run_batch(manifest, out, workers=workers, converter=pool, progress=RichBatchProgress(progress))
     except ManifestInvalid as exc:
         table = Table(title=f"批量清单不可用：共 {len(exc.errors)} 处错误（未生成任何文件）", title_justify="left")
         table.add_column("位置 (JSON path)", style="cyan", no_wrap=True)
@@ -208,7 +204,7 @@ def rollup_command(
 
     pool = ConversionPool(PoolSettings(size=1))
     try:
-        report = rollup(city_dirs, out, recommender=recommender, pool=pool)
+        report = rollup(city_dirs, out, recommender=recommender, converter=pool)
     except RollupInvalid as exc:
         for problem in exc.problems:
             err_console.print(f"[bold red]错误：[/]{escape(problem)}", highlight=False)

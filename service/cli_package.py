@@ -94,6 +94,7 @@ def package_command(
     max_pages: int = typer.Option(500, "--max-pages", min=1, help="单个附件页数上限"),
 ) -> None:
     """生成完整申报材料：申请书 + 附件合并为一个带书签和页码的 PDF，并生成光盘目录（ZIP）。出错时不写任何文件。"""
+    from service.conversion import get_default_pool
     from service.packaging import (
         STEPS,
         PackageError,
@@ -145,7 +146,9 @@ def package_command(
                     progress.start_task(tasks[step])
                     current.append(step)
 
-            package = assemble_package(template, data, files, sequence=sequence, limits=limits, progress=advance)
+            package = assemble_package(
+                template, data, files, sequence=sequence, limits=limits, progress=advance, converter=get_default_pool()
+            )
         written = package.write_to(out)
     except PayloadInvalid as exc:
         _print_field_errors(exc.errors)

@@ -65,7 +65,7 @@ def pool() -> Iterator[Any]:
 @pytest.fixture(scope="module")
 def first(tmp_path_factory: pytest.TempPathFactory, pool: Any) -> tuple[Path, Any]:
     out = tmp_path_factory.mktemp("batch") / "广州"
-    report = run_batch(SAMPLE / "manifest.json", out, pool=pool)
+    report = run_batch(SAMPLE / "manifest.json", out, converter=pool)
     return out, report
 
 
@@ -179,7 +179,7 @@ def test_a_rerun_renders_nothing(first: tuple[Path, Any], pool: Any, monkeypatch
     monkeypatch.setattr(service.rendering, "render", lambda *a, **k: calls.append("render") or real_render(*a, **k))
     monkeypatch.setattr(service.packaging, "assemble_package",
                         lambda *a, **k: calls.append("package") or real_assemble(*a, **k))  # fmt: skip
-    report = run_batch(SAMPLE / "manifest.json", out, pool=pool)
+    report = run_batch(SAMPLE / "manifest.json", out, converter=pool)
     assert calls == []
     assert report.state is JobState.COMPLETED_WITH_FAILURES
     assert all(c.reused for c in report.candidates if c.status is CandidateStatus.OK)
@@ -200,7 +200,7 @@ def test_only_a_changed_candidate_is_redone(first: tuple[Path, Any], pool: Any, 
     payload["basic_info"]["legal_representative"] = "赵一鸣"
     payload_path.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
     before = delivered(out)
-    report = run_batch(batch / "manifest.json", out, pool=pool)
+    report = run_batch(batch / "manifest.json", out, converter=pool)
     produced = {c.key for c in report.candidates if c.status is CandidateStatus.OK and not c.reused}
     assert produced == {"enterprise-4"}
     after = delivered(out)
@@ -220,7 +220,7 @@ def test_a_fixed_candidate_renumbers_the_later_ones(first: tuple[Path, Any], poo
     payload = json.loads(payload_path.read_text(encoding="utf-8"))
     payload["overall"]["built_area"] = 650.0
     payload_path.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
-    report = run_batch(batch / "manifest.json", out, pool=pool)
+    report = run_batch(batch / "manifest.json", out, converter=pool)
     produced = {c.key for c in report.candidates if c.status is CandidateStatus.OK and not c.reused}
     assert produced == {"park-2", "park-3"}
     assert sorted(p.name for p in (out / "园区类").iterdir()) == [
@@ -328,7 +328,7 @@ def test_province_rollup_of_the_city_output(first: tuple[Path, Any], pool: Any, 
     from service.batch import rollup
 
     out, _ = first
-    report = rollup([out], tmp_path / "province", pool=pool)
+    report = rollup([out], tmp_path / "province", converter=pool)
     assert report.exit_code == 0
     assert [(r.category.label, r.priority, r.name) for r in report.rows] == [
         ("园区", int(n), name) for n, _, name, _, _ in PARKS

@@ -37,15 +37,17 @@ def payload(template_id: str) -> dict:
 
 
 @pytest.fixture(scope="module")
-def park() -> tuple[Package, list[Attachment]]:
+def park(converter) -> tuple[Package, list[Attachment]]:
     atts = attachments_from_dir(SAMPLES / "attachments" / "park")
-    return assemble_package("park_application", payload("park_application"), atts), atts
+    return assemble_package("park_application", payload("park_application"), atts, converter=converter), atts
 
 
 @pytest.fixture(scope="module")
-def enterprise() -> tuple[Package, list[Attachment]]:
+def enterprise(converter) -> tuple[Package, list[Attachment]]:
     atts = attachments_from_dir(SAMPLES / "attachments" / "enterprise")
-    return assemble_package("enterprise_application", payload("enterprise_application"), atts), atts
+    return assemble_package(
+        "enterprise_application", payload("enterprise_application"), atts, converter=converter
+    ), atts
 
 
 def small_attachments() -> list[Attachment]:
@@ -59,8 +61,10 @@ def small_attachments() -> list[Attachment]:
 
 
 @pytest.fixture(scope="module")
-def small() -> Package:
-    return assemble_package("park_application", payload("park_application"), small_attachments(), sequence=7)
+def small(converter) -> Package:
+    return assemble_package(
+        "park_application", payload("park_application"), small_attachments(), sequence=7, converter=converter
+    )
 
 
 def reader(data: bytes) -> PdfReader:
@@ -364,8 +368,10 @@ def test_manifest_hashes_sizes_and_pages_match_the_files(park):
         assert zf.read(f"{package.folder}/{row['file']}") == originals[row["source_name"]]
 
 
-def test_same_inputs_give_the_same_bytes(small):
-    again = assemble_package("park_application", payload("park_application"), small_attachments(), sequence=7)
+def test_same_inputs_give_the_same_bytes(small, converter):
+    again = assemble_package(
+        "park_application", payload("park_application"), small_attachments(), sequence=7, converter=converter
+    )
     assert again.merged_pdf == small.merged_pdf
     assert again.application_pdf == small.application_pdf
     assert again.bundle_zip == small.bundle_zip

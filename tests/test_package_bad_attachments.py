@@ -100,29 +100,39 @@ CASES = {
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_library_raises_a_coded_error_naming_the_file(case):
+def test_library_raises_a_coded_error_naming_the_file(case, converter):
     name, make, limits, code, words = CASES[case]
     attachment = Attachment(item=4, title="证明材料", data=make(), filename=name)
     with pytest.raises(AttachmentError) as info:
-        assemble_package("park_application", payload(), [attachment], limits=PackageLimits(**limits))
+        assemble_package(
+            "park_application", payload(), [attachment], limits=PackageLimits(**limits), converter=converter
+        )
     assert info.value.code == code
     assert info.value.filename == name
     assert name in info.value.message and words in info.value.message
 
 
-def test_package_size_limit_names_the_file_that_crosses_it():
+def test_package_size_limit_names_the_file_that_crosses_it(converter):
     first = Attachment(item=1, title="一", data=blank_pdf(1), filename="一.pdf")
     second = Attachment(item=2, title="二", data=blank_pdf(1), filename="二.pdf")
     limit = len(first.data) + len(second.data) - 1
     with pytest.raises(AttachmentError) as info:
-        assemble_package("park_application", payload(), [first, second], limits=PackageLimits(max_package_bytes=limit))
+        assemble_package(
+            "park_application",
+            payload(),
+            [first, second],
+            limits=PackageLimits(max_package_bytes=limit),
+            converter=converter,
+        )
     assert (info.value.code, info.value.filename) == ("package_too_large", "二.pdf")
 
 
-def test_package_page_limit_names_the_file_that_crosses_it():
+def test_package_page_limit_names_the_file_that_crosses_it(converter):
     atts = [Attachment(item=i, title=f"第{i}项", data=blank_pdf(2), filename=f"{i}.pdf") for i in (1, 2)]
     with pytest.raises(AttachmentError) as info:
-        assemble_package("park_application", payload(), atts, limits=PackageLimits(max_package_pages=3))
+        assemble_package(
+            "park_application", payload(), atts, limits=PackageLimits(max_package_pages=3), converter=converter
+        )
     assert (info.value.code, info.value.filename) == ("package_too_many_pages", "2.pdf")
 
 
@@ -132,9 +142,9 @@ def test_item_number_must_be_one_to_eight():
     assert info.value.code == "attachment_invalid" and "九.pdf" in info.value.message
 
 
-def test_a_mildly_damaged_pdf_is_repaired_and_reported():
+def test_a_mildly_damaged_pdf_is_repaired_and_reported(converter):
     damaged = Attachment(item=5, title="融资情况证明材料", data=damaged_pdf(), filename="受损的融资证明.pdf")
-    package = assemble_package("park_application", payload(), [damaged])
+    package = assemble_package("park_application", payload(), [damaged], converter=converter)
     assert [r.filename for r in package.repairs] == ["受损的融资证明.pdf"]
     assert "已自动修复" in package.repairs[0].message
     assert any("xref" in d for d in package.repairs[0].details)

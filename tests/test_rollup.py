@@ -77,7 +77,7 @@ def test_cities_in_the_given_order_parks_and_enterprises_renumbered(tmp_path: Pa
         ent("e1", 1, "深圳甲公司", code("MA5H00001")),
     ])  # fmt: skip
     out = tmp_path / "province"
-    report = rollup([sz, gz], out, recommender="广东省工业和信息化厅", pool=pool)
+    report = rollup([sz, gz], out, recommender="广东省工业和信息化厅", converter=pool)
     assert report.exit_code == 0 and report.problems == []
     doc = open_docx(out / f"{TITLE}.docx")
     parks_table, enterprises_table = doc.tables
@@ -109,7 +109,7 @@ def test_conflicts_across_cities_keep_the_first_listed(tmp_path: Path, pool: Any
         ent("e2", 2, "重复公司", shared),
     ])  # fmt: skip
     out = tmp_path / "province"
-    report = rollup([gz, sz], out, pool=pool)
+    report = rollup([gz, sz], out, converter=pool)
     assert report.exit_code == 3
     codes = sorted(p.code for p in report.problems)
     assert codes == ["duplicate_credit_code", "duplicate_park", "group_and_subsidiary"]
@@ -122,19 +122,19 @@ def test_conflicts_across_cities_keep_the_first_listed(tmp_path: Path, pool: Any
     assert "group_and_subsidiary" in text and "粤芯深圳子公司" in text
 
 
-def test_unusable_inputs(tmp_path: Path) -> None:
+def test_unusable_inputs(tmp_path: Path, converter) -> None:
     with pytest.raises(RollupInvalid, match=r"没有 report\.json"):
-        rollup([tmp_path / "nowhere"], tmp_path / "out")
+        rollup([tmp_path / "nowhere"], tmp_path / "out", converter=converter)
     running = city(tmp_path / "running", "广州市", [park("p1", 1, "甲园区")], state="running")
     with pytest.raises(RollupInvalid, match="尚未完成"):
-        rollup([running], tmp_path / "out")
+        rollup([running], tmp_path / "out", converter=converter)
     gz = city(tmp_path / "gz", "广州市", [park("p1", 1, "甲园区")])
     gz2 = city(tmp_path / "gz2", "广州市", [park("p1", 1, "乙园区")])
     with pytest.raises(RollupInvalid, match="每个地市只能给出一次"):
-        rollup([gz, gz2], tmp_path / "out")
+        rollup([gz, gz2], tmp_path / "out", converter=converter)
     empty = city(tmp_path / "empty", "佛山市", [park("p1", 1, "甲园区", status="failed")])
     with pytest.raises(RollupInvalid, match="没有成功生成"):
-        rollup([empty], tmp_path / "out")
+        rollup([empty], tmp_path / "out", converter=converter)
     assert not (tmp_path / "out").exists()
 
 

@@ -199,7 +199,7 @@ def create_app(settings: Settings | None = None, *, pool: Any = None) -> FastAPI
         log.info("模板已加载 (templates loaded): %s", ", ".join(runtime.templates))
         await runtime.start_pool(pool)
         try:
-            resumed = await run_sync(batches.resume_unfinished_jobs, app, settings)
+            resumed = await run_sync(batches.resume_unfinished_jobs, app, settings, runtime.converter)
             if resumed:
                 log.info("继续未完成的批量任务 (resuming batch jobs): %s", ", ".join(resumed))
             try:

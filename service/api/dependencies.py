@@ -25,6 +25,7 @@ from fastapi.security import APIKeyHeader
 from service.api.metrics import Metrics
 from service.api.problems import ProblemError
 from service.api.settings import Settings
+from service.conversion import Converter, LibreOfficeUnavailable, PdfOptions
 from service.payloads import ValidatedPayload
 from service.rendering import TemplateSpec, get_template, list_templates, render, validate
 from service.rendering.export_schemas import schema_document
@@ -61,6 +62,11 @@ class Runtime:
     conversion_limiter: anyio.CapacityLimiter | None = None
     package_limiter: anyio.CapacityLimiter | None = None
     blank_cache: dict[tuple[str, str], bytes] = field(default_factory=dict)
+
+    @property
+    def converter(self) -> Converter:
+        """The converter batches run on: this runtime's pool, whichever is current when a job converts."""
+        return _RuntimeConverter(self)
 
     def load_templates(self) -> None:
         """Import every payload model, prepare every Word template once, read the samples."""
@@ -136,7 +142,7 @@ class Runtime:
     async def start_pool(self, shared: Any = None) -> None:
         """Start the app's pool (or adopt a shared, already started one); never fails the startup:
         without LibreOffice the service still validates and renders .docx, and /readyz says why not PDF."""
-        from service.conversion import ConversionError, ConversionPool, set_default_pool
+        from service.conversion import ConversionError, ConversionPool
 
         size = shared.settings.size + shared.settings.queue_limit if shared is not None else (
             self.settings.pool_size + self.settings.queue_limit)  # fmt: skip
@@ -156,22 +162,17 @@ class Runtime:
                 await run_sync(pool.close)
                 return
             self.pool, self.owns_pool = pool, True
-        # The packaging module converts through the process-wide pool: make it this one.
-        set_default_pool(self.pool)
         self.metrics.watch_pool(self.pool_stats)
         log.info("LibreOffice 进程池已启动 (pool started): size=%s", self.pool.settings.size)
 
     async def stop_pool(self) -> None:
-        from service.conversion import set_default_pool
-
         pool, self.pool = self.pool, None
         if pool is None:
             return
         if self.owns_pool:
-            set_default_pool(None)
             await run_sync(pool.close)
             log.info("LibreOffice 进程池已关闭 (pool closed)")
-        # A shared pool stays the process-wide one: other apps may still use it; its owner closes it.
+        # A shared pool is closed by its owner: other apps may still use it.
 
     def require_pool(self) -> Any:
         if self.pool is None:
@@ -193,6 +194,24 @@ class Runtime:
             "restarts": m.restarts_total,
             "rejected": m.busy_rejections_total,
         }
+
+
+@dataclass(frozen=True)
+class _RuntimeConverter:
+    """Converts on the runtime's pool at call time, so a job resumed before the pool is up fails cleanly."""
+
+    runtime: Runtime
+
+    @property
+    def capacity(self) -> int:
+        return int(self.runtime.settings.pool_size)
+
+    def convert(self, docx: bytes, options: PdfOptions | None = None) -> bytes:
+        pool = self.runtime.pool
+        if pool is None:
+            raise LibreOfficeUnavailable()
+        result: bytes = pool.convert(docx, options)
+        return result
 
 
 def conversion_problem(code: str, message: str, retry_after: int | None = None) -> ProblemError:

@@ -55,6 +55,7 @@ from service.batch.manifest import (
 )
 from service.batch.runner import BatchJob
 from service.batch.store import BatchStore, CandidateRecord, CandidateStatus, JobState
+from service.conversion.converter import Converter
 from service.payloads import PayloadInvalid, ValidatedPayload
 
 log = logging.getLogger("docgen.batch")
@@ -341,15 +342,17 @@ class Pipeline:
         store: BatchStore,
         job_id: str,
         *,
+        converter: Converter,
         workers: int | None = None,
         progress: BatchProgress | None = None,
         stop: threading.Event | None = None,
     ) -> None:
         self.manifest = manifest
+        self.converter = converter
         self.out_dir = Path(out_dir)
         self.store = store
         self.job_id = job_id
-        self.workers = max(1, workers or default_workers())
+        self.workers = max(1, workers or converter.capacity)
         self.progress = progress or BatchProgress()
         self.stop = stop or threading.Event()
         self.state_dir = self.out_dir / STATE_DIR
@@ -588,7 +591,7 @@ class Pipeline:
         try:
             package = assemble_package(
                 p.loaded.entry.type.template_id, p.validated, p.attachments, sequence=r.sequence,
-                progress=lambda step: self.progress.candidate_step(p.key, step),
+                progress=lambda step: self.progress.candidate_step(p.key, step), converter=self.converter,
             )  # fmt: skip
         except PayloadInvalid as exc:
             r.errors = [e.as_dict() for e in exc.errors]
@@ -694,7 +697,7 @@ class Pipeline:
             docx = render(SUMMARY_TEMPLATE, payload)
             title = get_template(SUMMARY_TEMPLATE).title
             author = self.manifest.recommender.department
-            pdf = reproducible_pdf(docx_to_pdf(docx), title=stem, author=author, subject=title,
+            pdf = reproducible_pdf(docx_to_pdf(self.converter, docx), title=stem, author=author, subject=title,
                                    day=self.manifest.date or _today())  # fmt: skip
         except PayloadInvalid as exc:
             return None, _error(
@@ -828,13 +831,6 @@ def _folder_of(outputs: Mapping[str, str]) -> str | None:
     return None
 
 
-def default_workers() -> int:
-    """The process-wide LibreOffice pool's size (one candidate in flight per LibreOffice process)."""
-    from service.conversion import get_default_pool
-
-    return get_default_pool().settings.size
-
-
 # --- text report -------------------------------------------------------------------------------------------
 
 
@@ -896,8 +892,8 @@ def run_batch(
     manifest_path: Path | str,
     out_dir: Path | str,
     *,
+    converter: Converter,
     workers: int | None = None,
-    pool: Any = None,
     progress: BatchProgress | None = None,
     store: BatchStore | None = None,
     job_id: str | None = None,
@@ -905,16 +901,10 @@ def run_batch(
 ) -> BatchReport:
     """Run a batch into `out_dir` (resuming whatever an earlier run there left). ManifestInvalid if unusable.
 
-    `pool`: a `service.conversion.ConversionPool` to convert with (installed as the process-wide pool, which
-    the packaging uses); by default the process-wide pool. `workers` defaults to the pool's size.
+    `converter`: converts the documents (e.g. a `ConversionPool`); `workers` defaults to its capacity.
     """
     manifest = load_manifest(Path(manifest_path))
-    if pool is not None:
-        from service.conversion import get_default_pool, set_default_pool
-
-        if get_default_pool() is not pool:
-            set_default_pool(pool)
-        workers = workers or pool.settings.size
+    workers = workers or converter.capacity
     out = Path(out_dir)
     own = store is None
     if store is None:
@@ -924,13 +914,14 @@ def run_batch(
     try:
         if own:
             store.ensure_job(job_id, Path(manifest_path).resolve(), out.resolve(), workers=workers)
-        return Pipeline(manifest, out, store, job_id, workers=workers, progress=progress, stop=stop).run()
+        return Pipeline(manifest, out, store, job_id, converter=converter, workers=workers, progress=progress,
+                        stop=stop).run()  # fmt: skip
     finally:
         if own:
             store.close()
 
 
-def run_job(job: BatchJob, store: BatchStore, *, stop: threading.Event | None = None,
+def run_job(job: BatchJob, store: BatchStore, *, converter: Converter, stop: threading.Event | None = None,
             progress: BatchProgress | None = None) -> BatchReport | None:  # fmt: skip
     """Run a job recorded in `store` (the embedded runner's work); every outcome is recorded in the store."""
     try:
@@ -939,4 +930,5 @@ def run_job(job: BatchJob, store: BatchStore, *, stop: threading.Event | None = 
         error = {"code": exc.code, "message": str(exc), "errors": [e.as_dict() for e in exc.errors]}
         store.set_job_state(job.id, JobState.FAILED, error=error)
         return None
-    return Pipeline(manifest, job.out_dir, store, job.id, workers=job.workers, progress=progress, stop=stop).run()
+    return Pipeline(manifest, job.out_dir, store, job.id, converter=converter, workers=job.workers,
+                    progress=progress, stop=stop).run()  # fmt: skip

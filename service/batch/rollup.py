@@ -24,6 +24,7 @@ from service.batch.checks import CandidateFacts, CheckProblem, check_facts, reje
 from service.batch.manifest import CandidateType
 from service.batch.pipeline import REPORT_FORMAT, REPORT_JSON, atomic_write, count_pdf_pages, reproducible_pdf
 from service.batch.store import JobState
+from service.conversion.converter import Converter
 from service.payloads import PayloadInvalid
 
 PROVINCE_TEMPLATE = "province_recommendation_summary"
@@ -202,7 +203,7 @@ def rollup(
     out_dir: Path | str,
     *,
     recommender: str = DEFAULT_RECOMMENDER,
-    pool: Any = None,
+    converter: Converter,
 ) -> RollupReport:
     """Build the province 推荐汇总表 (.docx, .pdf) and its report in `out_dir`. RollupInvalid if impossible."""
     from service.packaging.convert import ConversionFailed, docx_to_pdf
@@ -245,10 +246,6 @@ def rollup(
         )
     if not rows:
         raise RollupInvalid(["各地市的输出中没有成功生成的申报对象，无法生成汇总表"])
-    if pool is not None:
-        from service.conversion import set_default_pool
-
-        set_default_pool(pool)
     payload = {
         "recommender": recommender,
         "rows": [
@@ -261,7 +258,7 @@ def rollup(
         docx = render(PROVINCE_TEMPLATE, payload)
         title = get_template(PROVINCE_TEMPLATE).title
         today = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()
-        pdf = reproducible_pdf(docx_to_pdf(docx), title=title, author=recommender, subject=title, day=today)
+        pdf = reproducible_pdf(docx_to_pdf(converter, docx), title=title, author=recommender, subject=title, day=today)
     except PayloadInvalid as exc:
         raise RollupInvalid([f"{e.label}：{e.message}" for e in exc.errors]) from None
     except ConversionFailed as exc:

@@ -115,9 +115,9 @@ class EmbeddedRunner(JobRunner):
     state change in the store itself (see `service.batch.pipeline.run_job`).
     """
 
-    def __init__(self, store: BatchStore, run: RunFunction | None = None) -> None:
+    def __init__(self, store: BatchStore, run: RunFunction) -> None:
         self.store = store
-        self._run = run or _default_run
+        self._run = run
         self._queue: queue.Queue[BatchJob | None] = queue.Queue()
         self._events: dict[str, threading.Event] = {}
         self._lock = threading.Lock()
@@ -196,12 +196,6 @@ class EmbeddedRunner(JobRunner):
 @dataclass
 class _Marker:
     event: threading.Event
-
-
-def _default_run(job: BatchJob, store: BatchStore, stop: threading.Event) -> None:
-    from service.batch.pipeline import run_job
-
-    run_job(job, store, stop=stop)
 
 
 def resume_unfinished(runner: JobRunner) -> list[str]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 
+from service.conversion.converter import Converter
 from service.conversion.errors import (
     ConversionBusy,
     ConversionError,
@@ -31,6 +32,7 @@ __all__ = [
     "ConversionFailed",
     "ConversionPool",
     "ConversionTimeout",
+    "Converter",
     "InvalidDocument",
     "LibreOfficeUnavailable",
     "PdfOptions",

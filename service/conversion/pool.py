@@ -242,6 +242,11 @@ class ConversionPool:
 
     # -- public work ---------------------------------------------------------------------------------
 
+    @property
+    def capacity(self) -> int:
+        """Conversions that run at the same time: one per LibreOffice process (the `Converter` protocol)."""
+        return self.settings.size
+
     def convert(self, docx: bytes, options: PdfOptions | None = None) -> bytes:
         """The PDF of a .docx (sanitized first). Raises a ConversionError subclass."""
         sanitized = sanitize_docx(docx)

@@ -4,11 +4,11 @@
     package = assemble_package("park_application", payload, [
         Attachment.from_path("布局图.png", item=1),
         Attachment(item=3, title="规上企业名单", data=pdf_bytes, filename="名单.pdf"),
-    ])
+    ], converter=pool)               # any `service.conversion.Converter`, e.g. a started ConversionPool
     package.write_to(Path("out"))   # out/01_<申报单位>/ … and out/01_<申报单位>.zip
 
 Steps: check every attachment (type, size, pages, pixels) → convert DOCX attachments and render/convert the
-申请书 (pass 1) concurrently on the LibreOffice pool → render the 申请书 again with the 附件清单 page
+申请书 (pass 1) concurrently on the given converter → render the 申请书 again with the 附件清单 page
 references → merge → stamp page numbers → bookmarks, page labels, metadata → bundle. Any problem raises a
 `PackageError` (with `code`, the file name and a Chinese reason) before anything is written.
 
@@ -35,6 +35,7 @@ from typing import Any
 
 import pikepdf
 
+from service.conversion.converter import Converter
 from service.packaging import bundle, merge, stamp
 from service.packaging.attachments import (
     Attachment,
@@ -217,6 +218,7 @@ def assemble_package(
     limits: PackageLimits = PackageLimits(),
     generated_at: dt.datetime | None = None,
     progress: Callable[[str], None] | None = None,
+    converter: Converter,
 ) -> Package:
     """Build the complete application package (see the module docstring). Raises `PayloadInvalid` for a bad
     payload and `PackageError` (usually `AttachmentError`) for a bad attachment, before writing anything."""
@@ -247,13 +249,13 @@ def assemble_package(
 
     def convert_application(docx: bytes) -> bytes:
         try:
-            return docx_to_pdf(docx, title=spec.title, author=applicant, subject=spec.title)
+            return docx_to_pdf(converter, docx, title=spec.title, author=applicant, subject=spec.title)
         except ConversionFailed as exc:
             raise ApplicationRenderError(exc.code, f"申请书转换为 PDF 失败：{exc.message}") from None
 
     render_timed = timer.wrap("render", render_docx)
     convert_app_timed = timer.wrap("convert_application", convert_application)
-    convert_att_timed = timer.wrap("convert_attachments", lambda data: docx_to_pdf(data))
+    convert_att_timed = timer.wrap("convert_attachments", lambda data: docx_to_pdf(converter, data))
     listed = [ListedFile(att.item, att.title) for att, _ in order]
 
     # PDFs and images are opened and checked first (fast, no LibreOffice): a package that is going to be

@@ -1,7 +1,7 @@
-"""The one place where the package converts DOCX to PDF: the process-wide LibreOffice pool of `service.conversion`.
+"""The one place where the package converts DOCX to PDF: the `Converter` its caller hands in.
 
-The pool runs one conversion per process (one process per core by default) and queues the rest, so the package
-submits its conversions (pass 1 of the 申请书 and the DOCX attachments) from threads and they run side by side.
+A LibreOffice pool runs one conversion per process and queues the rest, so the package submits its conversions
+(the 申请书 and the DOCX attachments) from threads and they run side by side.
 Conversion failures become `ConversionFailed` with the pool's code and Chinese message, so that callers can name
 the file concerned.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from service.conversion import ConversionError, PdfOptions, convert_to_pdf
+from service.conversion import ConversionError, Converter, PdfOptions
 
 
 @dataclass
@@ -23,11 +23,16 @@ class ConversionFailed(Exception):
 
 
 def docx_to_pdf(
-    docx: bytes, *, title: str | None = None, author: str | None = None, subject: str | None = None
+    converter: Converter,
+    docx: bytes,
+    *,
+    title: str | None = None,
+    author: str | None = None,
+    subject: str | None = None,
 ) -> bytes:
     """Convert a .docx to PDF with the warm LibreOffice pool (thread-safe; calls may run concurrently).
     Headings become bookmarks, which the package reads to find the 申请书's sections."""
     try:
-        return convert_to_pdf(docx, options=PdfOptions(pdfa=False, title=title, author=author, subject=subject))
+        return converter.convert(docx, PdfOptions(pdfa=False, title=title, author=author, subject=subject))
     except ConversionError as exc:
         raise ConversionFailed(exc.code, exc.message) from exc

@@ -17,6 +17,7 @@ from __future__ import annotations
 import shutil
 import stat
 import tempfile
+import threading
 import uuid
 import zipfile
 from dataclasses import dataclass
@@ -30,9 +31,10 @@ from pydantic import BaseModel, Field
 
 from service.api.problems import FieldErrorModel, ProblemError, problem_responses
 from service.batch.manifest import MANIFEST_NAME, ManifestInvalid, load_manifest
-from service.batch.pipeline import candidate_rows
+from service.batch.pipeline import candidate_rows, run_job
 from service.batch.runner import BatchJob, EmbeddedRunner, JobRunner, JobStatus, resume_unfinished
 from service.batch.store import BatchStore, JobState
+from service.conversion.converter import Converter
 
 router = APIRouter(prefix="/v1/batches", tags=["批量任务"])
 
@@ -60,26 +62,32 @@ class BatchService:
         return self.root / job_id
 
 
-def start_batch_service(settings: Any, runner: JobRunner | None = None) -> BatchService:
-    """The store in `<data_dir>/batches/` and the (embedded, unless given) runner."""
+def start_batch_service(settings: Any, converter: Converter, runner: JobRunner | None = None) -> BatchService:
+    """The store in `<data_dir>/batches/` and the (embedded, unless given) runner converting with `converter`."""
     root = Path(settings.data_dir) / "batches"
     root.mkdir(parents=True, exist_ok=True)
     store = runner.store if runner is not None else BatchStore(root / "batches.db")
+
+    def run(job: BatchJob, store: BatchStore, stop: threading.Event) -> None:
+        run_job(job, store, converter=converter, stop=stop)
+
     return BatchService(
         store=store,
-        runner=runner or EmbeddedRunner(store),
+        runner=runner or EmbeddedRunner(store, run),
         root=root,
         workers=getattr(settings, "pool_size", None),
         max_upload_bytes=int(getattr(settings, "max_batch_bytes", DEFAULT_MAX_UPLOAD)),
     )
 
 
-def resume_unfinished_jobs(app: FastAPI, settings: Any, runner: JobRunner | None = None) -> list[str]:
+def resume_unfinished_jobs(
+    app: FastAPI, settings: Any, converter: Converter, runner: JobRunner | None = None
+) -> list[str]:
     """Call at startup (lifespan): installs the batch service on `app.state.batches` and resubmits the jobs a
     previous process left queued or running. Returns their ids."""
     service = getattr(app.state, "batches", None)
     if service is None:
-        service = start_batch_service(settings, runner)
+        service = start_batch_service(settings, converter, runner)
         app.state.batches = service
     return resume_unfinished(service.runner)
 

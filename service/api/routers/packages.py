@@ -152,11 +152,12 @@ async def create_package(
         max_file_pages=settings.max_pages,
         max_package_pages=settings.max_pages,
     )
-    runtime.require_pool()
+    converter = runtime.require_pool()
     start = time.perf_counter()
     try:
         package = await run_sync(
-            lambda: assemble_package(spec.id, data, attachments, limits=limits), limiter=runtime.package_limiter
+            lambda: assemble_package(spec.id, data, attachments, limits=limits, converter=converter),
+            limiter=runtime.package_limiter,
         )
     except PackageError as exc:
         raise package_problem(exc, attachments) from exc
