@@ -18,6 +18,11 @@ from markupsafe import Markup, escape
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 _BREAK = '</w:t><w:br/><w:t xml:space="preserve">'
 _TAB = '</w:t><w:tab/><w:t xml:space="preserve">'
+# A hyphen no line is broken at (Word breaks after "-"); LibreOffice paints it with the run's own "-" glyph,
+# so Liberation Serif (no U+2011 glyph) needs no fallback font and PDF text keeps the digits together.
+_NO_BREAK_HYPHEN = '</w:t><w:noBreakHyphen/><w:t xml:space="preserve">'
+# The separators a payload may put between telephone numbers (service.payloads.common.Phone).
+_PHONE_SEPARATORS = re.compile(r"\s*[,，;；、/]\s*|\s+")
 
 
 def clean_text(text: str) -> str:
@@ -105,6 +110,15 @@ def rows(value: Any, blank_rows: int) -> list[Any]:
     return list(value or [])
 
 
+def phone_lines(value: Any) -> Any:
+    """Telephone numbers one per line, each unbreakable: "020-87654321-802,13922245678" gives two lines
+    and neither number is ever split at its hyphens."""
+    if value is None or isinstance(value, Blank):
+        return ""
+    numbers = [n for n in _PHONE_SEPARATORS.split(clean_text(str(value)).strip()) if n]
+    return Markup(_BREAK.join(str(escape(n)).replace("-", _NO_BREAK_HYPHEN) for n in numbers))
+
+
 def checkbox(value: Any) -> str:
     return "☑" if value and not isinstance(value, Blank) else "☐"
 
@@ -138,5 +152,6 @@ FILTERS = {
     "paragraphs": paragraphs,
     "rows": rows,
     "checkbox": checkbox,
+    "phone_lines": phone_lines,
 }
 GLOBALS = {"checkbox": checkbox}

@@ -24,6 +24,8 @@ from docx.shared import Mm, Pt, RGBColor
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
+from service.rendering import ooxml_order as order
+
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent
 
 FANGSONG = "仿宋_GB2312"
@@ -78,15 +80,7 @@ def set_fonts(
     if color is not None:
         font.color.rgb = color
     rpr = target.element.get_or_add_rPr()
-    rfonts = rpr.find(qn("w:rFonts"))
-    if rfonts is None:
-        rfonts = OxmlElement("w:rFonts")
-        rpr.insert(0, rfonts)
-    rfonts.set(qn("w:ascii"), latin)
-    rfonts.set(qn("w:hAnsi"), latin)
-    rfonts.set(qn("w:cs"), latin)
-    rfonts.set(qn("w:eastAsia"), east_asia)
-    rfonts.set(qn("w:hint"), "eastAsia")
+    rfonts = order.child(rpr, "w:rFonts", ascii=latin, hAnsi=latin, cs=latin, eastAsia=east_asia, hint="eastAsia")
     # Theme fonts inherited from python-docx's default styles override the named faces in Word and
     # LibreOffice alike (a heading would come out in the theme's Japanese font): drop them.
     for theme_attr in THEME_FONT_ATTRS:
@@ -103,13 +97,8 @@ def _line_spacing(pf, exact_pt: float | None) -> None:
 
 def _first_line_chars(pf_element, chars: int) -> None:
     """First-line indent in character units (w:firstLineChars), as Word and WPS write it."""
-    ppr = pf_element.get_or_add_pPr()
-    ind = ppr.find(qn("w:ind"))
-    if ind is None:
-        ind = OxmlElement("w:ind")
-        ppr.append(ind)
-    ind.set(qn("w:firstLineChars"), str(chars * 100))
-    ind.set(qn("w:firstLine"), str(chars * 320))  # fallback for readers without *Chars (2 × 16 pt)
+    # w:firstLine is the fallback for readers without *Chars (2 × 16 pt).
+    order.child(pf_element.get_or_add_pPr(), "w:ind", firstLineChars=chars * 100, firstLine=chars * 320)
 
 
 @dataclass(frozen=True)
@@ -122,6 +111,35 @@ class PageSetup:
 
 
 GBT9704 = PageSetup()
+
+
+# GB/T 9704-2012 page in twips (official-formats.md): millimetres would round 28 mm down to 1587.
+GBT9704_TWIPS = {"top": 2098, "bottom": 1984, "left": 1588, "right": 1474, "header": 850, "footer": 1587}
+# The same type area turned a quarter (225 × 156 mm on a landscape sheet); the footer stays 7 mm below it.
+GBT9704_LANDSCAPE_TWIPS = {"top": 1588, "bottom": 1474, "left": 2098, "right": 1984, "header": 850, "footer": 1077}
+LINE_TWIPS = 579  # 28.95 pt: 22 lines in the 225 mm type area
+A4_TWIPS = (11906, 16838)
+
+
+def exact_page(
+    doc,
+    *,
+    landscape: bool = False,
+    margins: dict[str, int] | None = None,
+    line_twips: int = LINE_TWIPS,
+    mirror: bool = True,
+) -> None:
+    """Every section on A4 (portrait or landscape) with exact GB/T 9704 margins and a line grid; mirrored
+    margins for double-sided print keep the binding side (订口) on the same edge of the sheet."""
+    width, height = A4_TWIPS[::-1] if landscape else A4_TWIPS
+    margins = margins or (GBT9704_LANDSCAPE_TWIPS if landscape else GBT9704_TWIPS)
+    for section in doc.sections:
+        sect = section._sectPr
+        order.child(sect, "w:pgSz", w=width, h=height, orient="landscape" if landscape else None)
+        order.child(sect, "w:pgMar", **margins, gutter=0)
+        order.child(sect, "w:docGrid", type="lines", linePitch=line_twips)
+    if mirror:
+        setting(doc, "w:mirrorMargins")
 
 
 def new_document(
@@ -165,9 +183,7 @@ def new_document(
         for theme_attr in THEME_FONT_ATTRS:
             rfonts_el.attrib.pop(qn(theme_attr), None)
     # The default template declares Japanese as the East Asian theme language; these forms are Chinese.
-    lang = doc.settings.element.find(qn("w:themeFontLang"))
-    if lang is not None:
-        lang.set(qn("w:eastAsia"), "zh-CN")
+    setting(doc, "w:themeFontLang", eastAsia="zh-CN")
 
     body = styles.add_style("Body Text Indent 2 Chars", 1)
     body.base_style = normal
@@ -191,12 +207,7 @@ def new_document(
         _line_spacing(h.paragraph_format, line_pt)
         h.paragraph_format.keep_with_next = True
         h.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
-        ppr = h.element.get_or_add_pPr()
-        for old in ppr.findall(qn("w:outlineLvl")):
-            ppr.remove(old)
-        lvl = OxmlElement("w:outlineLvl")
-        lvl.set(qn("w:val"), str(level))
-        ppr.append(lvl)
+        order.replace_child(h.element.get_or_add_pPr(), "w:outlineLvl", val=level)
         _first_line_chars(h.element, 2)
 
     title_style = styles["Title"]
@@ -236,10 +247,7 @@ def paragraph(
         if indent_chars:
             _first_line_chars(p._p, indent_chars)
         else:
-            ind = OxmlElement("w:ind")
-            ind.set(qn("w:firstLineChars"), "0")
-            ind.set(qn("w:firstLine"), "0")
-            p._p.get_or_add_pPr().append(ind)
+            order.child(p._p.get_or_add_pPr(), "w:ind", firstLineChars=0, firstLine=0)
     if space_before_pt is not None:
         p.paragraph_format.space_before = Pt(space_before_pt)
     if space_after_pt is not None:
@@ -254,6 +262,30 @@ def paragraph(
     return p
 
 
+def setting(doc, tag: str, **attrs: str | int | None):
+    """A w:settings child (e.g. w:mirrorMargins) at its schema position, with `attrs` set."""
+    return order.child(doc.settings.element, tag, **attrs)
+
+
+def annex_mark(doc, default: str) -> Paragraph | None:
+    """The annex mark ("附件1") of a standalone form: 三号黑体 flush left on the first line (GB/T 9704).
+
+    The paragraph's whole text is the mark, so that the 公文 composer can renumber it; `p.annex_mark` empty
+    leaves the paragraph out. A blank form prints the default.
+    """
+    paragraph(doc, "{%p if blank or p.annex_mark %}")
+    mark = paragraph(
+        doc,
+        "{% if blank %}" + default + "{% else %}{{ p.annex_mark }}{% endif %}",
+        font=HEITI,
+        size=SIZE["三号"],
+        indent_chars=0,
+        align="left",
+    )
+    paragraph(doc, "{%p endif %}")
+    return mark
+
+
 def page_break(doc) -> None:
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
@@ -262,9 +294,7 @@ def new_section(doc, *, restart_numbering: bool = True):
     """A section break (new page) after which page numbers restart at 1 (e.g. after a cover)."""
     section = doc.add_section(WD_SECTION.NEW_PAGE)
     if restart_numbering:
-        pg = OxmlElement("w:pgNumType")
-        pg.set(qn("w:start"), "1")
-        section._sectPr.append(pg)
+        order.child(section._sectPr, "w:pgNumType", start=1)
     return section
 
 
@@ -273,16 +303,12 @@ def _page_number_paragraph(footer, align: str) -> None:
     p.alignment = ALIGN[align]
     pf = p.paragraph_format
     _line_spacing(pf, None)
-    ind = OxmlElement("w:ind")
+    side: dict[str, int] = {}
     if align == "right":
-        ind.set(qn("w:rightChars"), "100")
-        ind.set(qn("w:right"), "280")
+        side = {"rightChars": 100, "right": 280}
     elif align == "left":
-        ind.set(qn("w:leftChars"), "100")
-        ind.set(qn("w:left"), "280")
-    ind.set(qn("w:firstLineChars"), "0")
-    ind.set(qn("w:firstLine"), "0")
-    p._p.get_or_add_pPr().append(ind)
+        side = {"leftChars": 100, "left": 280}
+    order.replace_child(p._p.get_or_add_pPr(), "w:ind", **side, firstLineChars=0, firstLine=0)
     for piece in ("— ", None, " —"):
         if piece is None:
             fld = OxmlElement("w:fldSimple")
@@ -295,14 +321,9 @@ def _page_number_paragraph(footer, align: str) -> None:
             p._p.append(fld)
             # style the field result like the dashes
             run_rpr = OxmlElement("w:rPr")
-            fonts = OxmlElement("w:rFonts")
-            for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-                fonts.set(qn(attr), SONGTI)
-            sz = OxmlElement("w:sz")
-            sz.set(qn("w:val"), str(int(SIZE["四号"] * 2)))
-            run_rpr.append(fonts)
-            run_rpr.append(sz)
-            r.insert(0, run_rpr)
+            order.child(run_rpr, "w:sz", val=int(SIZE["四号"] * 2))
+            order.child(run_rpr, "w:rFonts", ascii=SONGTI, hAnsi=SONGTI, eastAsia=SONGTI, cs=SONGTI)
+            r.insert(0, run_rpr)  # w:rPr is the first child of a run
         else:
             run = p.add_run(piece)
             set_fonts(run, SONGTI, SIZE["四号"], latin=SONGTI)
@@ -335,44 +356,54 @@ class C:
 
 def _set_cell_borders(table: Table) -> None:
     tbl_pr = table._tbl.tblPr
-    borders = OxmlElement("w:tblBorders")
+    borders = order.replace_child(tbl_pr, "w:tblBorders")
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        el = OxmlElement(f"w:{edge}")
-        el.set(qn("w:val"), "single")
-        el.set(qn("w:sz"), "4")
-        el.set(qn("w:space"), "0")
-        el.set(qn("w:color"), "000000")
-        borders.append(el)
-    tbl_pr.append(borders)
-    margins = OxmlElement("w:tblCellMar")
+        order.child(borders, f"w:{edge}", val="single", sz=4, space=0, color="000000")
+    margins = order.replace_child(tbl_pr, "w:tblCellMar")
     for edge, width in (("left", 80), ("right", 80), ("top", 30), ("bottom", 30)):
-        el = OxmlElement(f"w:{edge}")
-        el.set(qn("w:w"), str(width))
-        el.set(qn("w:type"), "dxa")
-        margins.append(el)
-    tbl_pr.append(margins)
+        order.child(margins, f"w:{edge}", w=width, type="dxa")
+
+
+def twips(mm: float) -> int:
+    """Millimetres to twentieths of a point, as grid columns and cell widths are written."""
+    return int(mm * 56.7)
 
 
 def _fixed_layout(table: Table, widths_mm: Sequence[float]) -> None:
     tbl_pr = table._tbl.tblPr
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    tbl_pr.append(layout)
+    order.child(tbl_pr, "w:tblLayout", type="fixed")
+    # A fixed table's width is the sum of its grid: say so rather than "auto", which some readers widen.
+    order.child(tbl_pr, "w:tblW", w=sum(twips(w) for w in widths_mm), type="dxa")
     grid = table._tbl.tblGrid
     for col, width in zip(grid.findall(qn("w:gridCol")), widths_mm, strict=True):
-        col.set(qn("w:w"), str(int(width * 56.7)))
+        col.set(qn("w:w"), str(twips(width)))
 
 
 def repeat_header(row) -> None:
     """Mark a row as a header row: Word and LibreOffice repeat it on every page the table spans."""
-    tr_pr = row._tr.get_or_add_trPr()
-    el = OxmlElement("w:tblHeader")
-    tr_pr.append(el)
+    order.child(row._tr.get_or_add_trPr(), "w:tblHeader")
 
 
 def cant_split(row) -> None:
-    tr_pr = row._tr.get_or_add_trPr()
-    tr_pr.append(OxmlElement("w:cantSplit"))
+    order.child(row._tr.get_or_add_trPr(), "w:cantSplit")
+
+
+def keep_with_next(row) -> None:
+    """Keep a row on the page of the next row (every paragraph of the row gets w:keepNext): a header row
+    never ends a page without a body row under it."""
+    for p in row._tr.iter(qn("w:p")):
+        order.child(p.get_or_add_pPr(), "w:keepNext")
+
+
+def _cell_widths(tbl: Table, widths_mm: Sequence[float]) -> None:
+    """w:tcW of each cell = the sum of the grid columns it spans (Word takes tcW over the grid)."""
+    for tr in tbl._tbl.tr_lst:
+        col = 0
+        for tc in tr.tc_lst:
+            span = tc.grid_span
+            width = sum(twips(w) for w in widths_mm[col : col + span])
+            order.child(tc.get_or_add_tcPr(), "w:tcW", w=width, type="dxa")
+            col += span
 
 
 def _fill_cell(cell: _Cell, spec: C) -> None:
@@ -422,10 +453,9 @@ def table(doc, widths_mm: Sequence[float], rows: Iterable[Sequence[C] | str], *,
             col += spec.span
         if index < header_rows:
             repeat_header(row)
+            keep_with_next(row)
         cant_split(row) if spec_row and spec_row[0].kind != "narrative" else None
-    for row in tbl.rows:
-        for cell, width in zip(row.cells, widths_mm, strict=False):
-            cell.width = Mm(width)
+    _cell_widths(tbl, widths_mm)
     return tbl
 
 

@@ -13,13 +13,17 @@ from pathlib import Path
 
 from word_templates.build import kit
 from word_templates.build.kit import C
-from word_templates.build.official_document import exact_page_setup, odd_even_page_numbers
 
 IDEOGRAPHIC_SPACE = "\u3000"
-CITY_COLUMNS = ("序号", "申报单位名称", "园区/企业名称", "申报类别（园区/企业）", "申报创建领域", "备注")
-CITY_WIDTHS = (12, 38, 38, 24, 26, 18)
+# The category header breaks before its parenthesis (an explicit line break), never inside a word.
+CITY_COLUMNS = ("序号", "申报单位名称", "园区/企业名称", "申报类别\n（园区/企业）", "申报创建领域", "备注")
+# Landscape type area 225 mm. 小四 is 4.23 mm a Chinese character, cells lose 2.8 mm to margins: 序号 (bold)
+# needs 11.3 mm, （园区/企业） 29.4 mm, the longest 创建领域 (智能网联新能源汽车, 9 characters) 41 mm so that a
+# field name never wraps; the names of applicants and objects take the rest.
+CITY_WIDTHS = (13, 58, 58, 30, 41, 25)
 PROVINCE_COLUMNS = CITY_COLUMNS[:5]
-PROVINCE_WIDTHS = (12, 44, 44, 26, 30)
+PROVINCE_WIDTHS = (13, 70, 70, 30, 41)
+DEFAULT_ANNEX_MARK = "附件1"
 ROW_FIELDS = ("{{ r.priority }}", "{{ r.applicant }}", "{{ r.name }}", "{{ r.category }}", "{{ r.creation_field }}")
 BLANK_ROWS = ("1", "2", "3", "…")
 CITY_NOTE = "注：请按推荐优先级排序，园区类和企业类分别单独列表。"
@@ -63,15 +67,21 @@ def _recommender_line(doc) -> None:
 
 
 def _caption(doc, text: str) -> None:
-    kit.paragraph(doc, text, indent_chars=0, font=kit.HEITI, size=kit.SIZE["四号"], space_before_pt=6, space_after_pt=3)
+    """A caption kept on the page of its table's first rows (w:keepNext; the header row keeps with the next)."""
+    p = kit.paragraph(
+        doc, text, indent_chars=0, font=kit.HEITI, size=kit.SIZE["四号"], space_before_pt=6, space_after_pt=3
+    )
+    p.paragraph_format.keep_with_next = True
 
 
 def build_summary(
     path: Path, *, title: str, columns: Sequence[str], widths: Sequence[float], note: str | None, doc_title: str
 ) -> None:
     doc = kit.new_document(title=doc_title, subject="国家新兴产业发展示范基地创建遴选")
-    exact_page_setup(doc)
-    odd_even_page_numbers(doc)
+    # Landscape sheets are not bound like a 公文's portrait pages: no mirrored margins.
+    kit.exact_page(doc, landscape=True, mirror=False)
+    kit.page_numbers(doc.sections[0], odd_even=True)
+    kit.annex_mark(doc, DEFAULT_ANNEX_MARK)
     kit.paragraph(doc, title, style="Title", indent_chars=0)
     _recommender_line(doc)
     remark = "备注" in columns
