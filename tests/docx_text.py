@@ -17,6 +17,7 @@ from pathlib import Path
 
 import docx
 from docx.document import Document
+from docx.oxml.ns import qn
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
@@ -57,9 +58,25 @@ def table_rows(table: Table) -> Rows:
     return [[_Cell(tc, table).text for tc in tr.tc_lst] for tr in table._tbl.tr_lst]
 
 
+def _is_block_title(tr) -> bool:
+    """A row that opens a block of a form: one cell, its text set in 黑体 (kit's "section" cells)."""
+    if len(tr.tc_lst) != 1:
+        return False
+    fonts = tr.tc_lst[0].findall(".//" + qn("w:rFonts"))
+    return bool(fonts) and all(f.get(qn("w:eastAsia")) == "黑体" for f in fonts)
+
+
 def tables(doc: Document) -> list[Rows]:
-    """Every top-level table of the body as rows of cell texts."""
-    return [table_rows(t) for t in doc.tables]
+    """Every top-level table of the body as rows of cell texts; a table holding several blocks of a form
+    (一、基本情况 is one ruled table) is split into its blocks, each starting at its title row."""
+    out: list[Rows] = []
+    for table in doc.tables:
+        rows = table._tbl.tr_lst
+        starts = [i for i, tr in enumerate(rows) if i and _is_block_title(tr)]
+        bounds = [0, *starts, len(rows)]
+        for first, end in zip(bounds, bounds[1:], strict=False):
+            out.append([[_Cell(tc, table).text for tc in tr.tc_lst] for tr in rows[first:end]])
+    return out
 
 
 def cell_texts(doc: Document) -> set[str]:

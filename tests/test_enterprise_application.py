@@ -170,6 +170,7 @@ def test_every_label_of_the_seed_form(doc):
 
 def test_every_value_in_its_table(doc, model):
     skip = {
+        "annex_mark",
         "cover",
         "creation_plan",
         "recommendation",
