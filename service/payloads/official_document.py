@@ -256,6 +256,10 @@ class Disclosure(StrEnum):
     NOT_PUBLIC = "不予公开"
 
 
+TITLE_LINE_CHARS = 20  # 二号 (22 pt) characters in the 156 mm type area
+LETTER = "信函"
+
+
 def plain_title(text: str) -> str:
     """A title as one line: manual line breaks (and the spaces around them) removed."""
     return re.sub(r"\s*\n\s*", "", text).strip()
@@ -269,6 +273,14 @@ class _Document(PayloadModel):
         default=None, title="发文字号", description="如 工信厅规函〔2026〕101号：年份用六角括号〔〕，序号不编虚位"
     )
     title: str = Field(min_length=1, max_length=200, title="标题", description="二号小标宋居中；可用换行符指定回行位置")
+    title_lines: list[ShortText] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=10,
+        title="标题分行",
+        description="标题回行时各行的文字，连起来须与标题一致，每行不超过 20 字；省略时按词语边界自动分行，"
+        "词意完整、排列对称",
+    )
     addressees: str | None = Field(
         default=None,
         min_length=1,
@@ -316,6 +328,7 @@ class _Document(PayloadModel):
 
     def check_document(self, prefix: Loc = ()) -> list[Problem]:
         problems = check_blocks(self.body, (*prefix, "body"))
+        problems += self._check_title_lines(prefix)
         problems += check_attachments(self.attachments, (*prefix, "attachments"))
         if self.attachment_list:
             if len(self.attachment_list) != len(self.attachments):
@@ -341,6 +354,30 @@ class _Document(PayloadModel):
             problems.append(Problem((*prefix, missing), "required", "发文机关署名和成文日期须同时填写"))
         return problems
 
+    def _check_title_lines(self, prefix: Loc) -> list[Problem]:
+        if not self.title_lines:
+            return []
+        problems: list[Problem] = []
+        joined = "".join(line.strip() for line in self.title_lines)
+        if re.sub(r"\s+", "", joined) != re.sub(r"\s+", "", plain_title(self.title)):
+            problems.append(
+                Problem(
+                    (*prefix, "title_lines"),
+                    "title_lines_mismatch",
+                    f"标题分行连起来是“{joined}”，与标题“{plain_title(self.title)}”不一致",
+                )
+            )
+        for i, line in enumerate(self.title_lines):
+            if display_width(line) > TITLE_LINE_CHARS:
+                problems.append(
+                    Problem(
+                        (*prefix, "title_lines", i),
+                        "title_line_too_long",
+                        f"标题分行第 {i + 1} 行“{line}”超过一行可排的 {TITLE_LINE_CHARS} 字",
+                    )
+                )
+        return problems
+
 
 class ForwardedDocument(_Document):
     """被转发的公文：按原件排印其版头、正文和附件；原件缺页时署名、成文日期和附件说明可以空缺（保留原件已有的内容）。"""
@@ -352,6 +389,12 @@ class OfficialDocument(_Document, FormPayload):
 
     signature: ShortText = Field(title="发文机关署名", description="如 广东省工业和信息化厅")
     date: FormDate = Field(title="成文日期", description="以阿拉伯数字显示，如 2026年3月18日")
+    format: Literal["文件", "信函"] = Field(
+        default="文件",
+        title="版式",
+        description="文件：GB/T 9704 的一般格式；信函：第 10 章的信函格式（用于函：发文机关标志距页面上边 30 mm，"
+        "上下各一条红色双线，发文字号居右，首页不显示页码）",
+    )
     forwarded: list[ForwardedDocument] = Field(
         default_factory=list,
         max_length=10,

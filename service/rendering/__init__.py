@@ -9,7 +9,6 @@ form with empty cells and skips validation.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -62,8 +61,7 @@ def render(
     if extra:
         context.update(extra)
     if spec.composer:
-        module, _, name = spec.composer.partition(":")
-        return getattr(importlib.import_module(module), name)(context["p"])
+        return spec.composer(context["p"], render)
     return prepared.render(context, {"dc:title": spec.title, "dc:creator": applicant, "dc:subject": spec.title})
 
 

@@ -7,11 +7,14 @@ so that listing the catalog stays cheap.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from service.payloads import FormPayload
 from service.payloads.registry import DOCUMENT_TITLES, model_for
+from service.rendering.compose import compose_official_document
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "word_templates"
 SAMPLES_DIR = Path(__file__).resolve().parents[2] / "samples"
@@ -34,9 +37,9 @@ class TemplateSpec:
     """Download name before "-<申报单位>", e.g. 创建申请书（示范园区）."""
     formats: tuple[str, ...] = ("docx", "pdf", "pdfa")
     docx_name: str = field(default="")
-    composer: str | None = None
-    """"module:function" that builds the .docx from the validated model (or BLANK) instead of the plain
-    template, e.g. a 公文 composed with its attachments."""
+    composer: Callable[[Any, Callable[..., bytes]], bytes] | None = None
+    """Builds the .docx from the validated model (or BLANK) instead of the plain template, e.g. a 公文 composed
+    with its attachments; it gets `render` to render the documents it embeds (it does not import the package)."""
 
     @property
     def docx_path(self) -> Path:
@@ -100,7 +103,7 @@ CATALOG: dict[str, TemplateSpec] = {
             description="按 GB/T 9704-2012 排版的公文：版头、正文、附件说明、署名、成文日期、附注、公开方式；"
             "附件（本服务生成的表格或文字）和转发的文件合成一个文档。",
             file_stem="公文",
-            composer="service.rendering.compose:compose_official_document",
+            composer=compose_official_document,
         ),
     )
 }

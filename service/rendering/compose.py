@@ -13,27 +13,32 @@ the notice's footers and none restarts the numbering, so page numbers "— N —
 Styles of an attachment that differ from the notice's are copied under new ids, so it keeps its own look.
 The 公开方式 line moves to the very end, after the attachments, as in the seed.
 
+The generic merging of documents (styles, numbering, sections, relationships) is `docx_merge`'s; this
+module holds the GB/T 9704 rules: 版头 and 信函格式, title lines, 附件 marks, page-number position.
+
 The result is deterministic: fixed document properties and timestamps, and a stable entry order.
 """
 
 from __future__ import annotations
 
 import io
+import itertools
+import math
 import re
-import zipfile
-from collections.abc import Iterable
-from copy import deepcopy
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import docx
 from docx.document import Document
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from lxml import etree
 
 from service.payloads.official_document import (
+    LETTER,
+    TITLE_LINE_CHARS,
     Attachment,
     NumberedBlock,
     OfficialDocument,
@@ -42,24 +47,33 @@ from service.payloads.official_document import (
     number_blocks,
     plain_title,
 )
-from service.rendering.catalog import get_template
+from service.payloads.registry import DOCUMENT_TITLES
+from service.rendering import ooxml_order
+from service.rendering.docx_merge import ComposeError, DocumentMerger, save_deterministic
 from service.rendering.engine import TEMPLATES
-from service.rendering.values import Blank, clean_text
+from service.rendering.values import Blank
+
+__all__ = ["ComposeError", "attachment_lines", "break_title", "compose_official_document", "layout_for"]
+
+Render = Callable[..., bytes]
+"""`service.rendering.render`, handed in by the caller so that this module does not import the package back."""
 
 TEMPLATE_ID = "official_document"
+TEMPLATE_PATH = Path(__file__).resolve().parents[2] / "word_templates" / f"{TEMPLATE_ID}.docx"
 CHAR_TWIPS = 320  # one character of the 三号 body font
 MARK_WIDTH_PT = 442  # the type area, 156 mm
 MARK_MAX_HALF_POINTS = 84  # 初号
+MARK_LINE_FACTOR = 1.0  # exact line height of the 发文机关标志, × its size
 TYPE_AREA_TOP_TO_MARK_TWIPS = 1984  # 35 mm
-R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+MARK_BOX_ABOVE_LINE_TWIPS = 159  # 小标宋's glyph box rises 2.8 mm above an exact line of its size (measured)
+MM_TWIPS = 1440 / 25.4
+# The red rule 4 mm below the 发文字号: its glyph boxes end about 2.96 mm above the bottom of their 28.95 pt line.
+RULE_LINE_TWIPS = round((4 - 2.96) * MM_TWIPS)
+# Page numbers: the dash 7 mm below the type area (GB/T 9704 7.5); the dash sits this far above the bottom
+# of the footer paragraph (四号 in a single line: about 3.9 mm, measured on LibreOffice's PDF).
+PAGE_NUMBER_BELOW_TYPE_AREA_TWIPS = round(7 * MM_TWIPS)
+DASH_ABOVE_FOOTER_BOTTOM_TWIPS = round(3.9 * MM_TWIPS)
 _ATTACHMENT_MARK = re.compile(r"附件\s*\d*")
-_FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-
-
-class ComposeError(Exception):
-    """An attachment holds content the composer cannot carry over (a bug of a template, not of the payload)."""
-
-    code = "compose_error"
 
 
 # --- Layout values the template cannot compute ---------------------------------------------------------------
@@ -104,6 +118,14 @@ class Layout:
     lines_before_signature: int
     name_right_chars: int
     date_right_chars: int
+    title: str
+    """The title with a line break between its lines."""
+    letter: bool
+
+    @property
+    def rule_line(self) -> int:
+        """Height of the paragraph whose bottom border is the red rule, right under the 发文字号's line."""
+        return RULE_LINE_TWIPS
 
     @property
     def name_right(self) -> int:
@@ -122,8 +144,9 @@ def layout_for(doc: _Document | Blank) -> Layout:
     mark = str(doc.issuer_mark or "")
     width = max(display_width(mark), 1)
     half_points = min(MARK_MAX_HALF_POINTS, int(2 * MARK_WIDTH_PT / width))
-    line = half_points * 10 * 5 // 4  # 1.25 × the size, in twips
-    before = max(TYPE_AREA_TOP_TO_MARK_TWIPS - (line - half_points * 10) // 2, 0)
+    line = round(half_points * 10 * MARK_LINE_FACTOR)
+    # LibreOffice centres the glyph box in an exact line: the box's top lies half the leading below the line's top
+    before = max(TYPE_AREA_TOP_TO_MARK_TWIPS + MARK_BOX_ABOVE_LINE_TWIPS - (line - half_points * 10) // 2, 0)
     name = str(doc.signature or "")
     date = f"{doc.date.year}年{doc.date.month}月{doc.date.day}日" if doc.date else ""
     w_name, w_date = display_width(name), display_width(date)
@@ -144,6 +167,8 @@ def layout_for(doc: _Document | Blank) -> Layout:
         lines_before_signature=2 if doc.with_seal else 1,
         name_right_chars=round(name_right * 100),
         date_right_chars=round(date_right * 100),
+        title="\n".join(title_lines(doc)),
+        letter=not isinstance(doc, Blank) and getattr(doc, "format", None) == LETTER,
     )
 
 
@@ -151,7 +176,7 @@ def layout_for(doc: _Document | Blank) -> Layout:
 
 
 def _render_notice(doc: _Document | Blank, titles: list[str]) -> bytes:
-    prepared = TEMPLATES.get(get_template(TEMPLATE_ID).docx_path)
+    prepared = TEMPLATES.get(TEMPLATE_PATH)
     blank = isinstance(doc, Blank)
     listed = [] if blank else (doc.attachment_list if doc.attachment_list is not None else titles)
     context: dict[str, Any] = {
@@ -166,19 +191,18 @@ def _render_notice(doc: _Document | Blank, titles: list[str]) -> bytes:
 
 
 def _render_text_attachment(title: str, blocks: list[NumberedBlock]) -> bytes:
-    prepared = TEMPLATES.get(get_template(TEMPLATE_ID).docx_path)
-    return prepared.render({"mode": "attachment", "title": title, "body": blocks, "blank": False})
+    prepared = TEMPLATES.get(TEMPLATE_PATH)
+    context = {"mode": "attachment", "title": "\n".join(break_title(title)), "body": blocks, "blank": False}
+    return prepared.render(context)
 
 
-def _render_attachment(att: Attachment) -> tuple[str, Document]:
+def _render_attachment(att: Attachment, render: Render) -> tuple[str, Document]:
     """The attachment as its own document, and the title it is listed under."""
-    from service.rendering import render
-
     if att.document is not None:
         ref = att.document
         data = render(ref.template_id, blank=True) if ref.blank else render(ref.template_id, ref.payload)
         part = docx.Document(io.BytesIO(data))
-        return att.title or _own_title(part) or get_template(ref.template_id).title, part
+        return att.title or _own_title(part) or DOCUMENT_TITLES[ref.template_id], part
     title = att.title or ""
     return title, docx.Document(io.BytesIO(_render_text_attachment(title, number_blocks(att.blocks or []))))
 
@@ -195,422 +219,159 @@ def _own_title(part: Document) -> str:
     return plain_title("".join(texts))
 
 
-def compose_document(doc: _Document | Blank) -> Document:
+# --- GB/T 9704 rules applied to the merged document -------------------------------------------------------------
+
+
+def attachment_mark_paragraphs(mark: str) -> list[etree._Element]:
+    """ "附件N" in 三号黑体 flush left on line 1, an empty line 2 (the title follows on line 3)."""
+    p = ooxml_order.new_element("w:p")
+    ppr = p.get_or_add_pPr()
+    ooxml_order.child(ppr, "w:jc", val="left")
+    ooxml_order.child(ppr, "w:ind", firstLineChars="0", firstLine="0")
+    r = p.add_r()
+    rpr = r.get_or_add_rPr()
+    ooxml_order.child(rpr, "w:rFonts", ascii="黑体", hAnsi="黑体", eastAsia="黑体", cs="黑体", hint="eastAsia")
+    ooxml_order.child(rpr, "w:sz", val="32")
+    ooxml_order.child(rpr, "w:szCs", val="32")
+    t = etree.SubElement(r, qn("w:t"))
+    t.text = mark
+    return [p, ooxml_order.new_element("w:p")]
+
+
+def is_attachment_mark(text: str) -> bool:
+    """A document's own "附件N" first paragraph (number optional); an empty text is no mark."""
+    return bool(text.strip()) and _ATTACHMENT_MARK.fullmatch(text.strip()) is not None
+
+
+def footer_for_page_numbers(sect: etree._Element, extra_twips: int = 0) -> None:
+    """Footer distance that puts the page number's dash 7 mm below this section's type area."""
+    margins = sect.find(qn("w:pgMar"))
+    if margins is None or not (margins.get(qn("w:bottom")) or "").lstrip("-").isdigit():
+        return
+    bottom = abs(int(margins.get(qn("w:bottom"))))
+    footer = bottom - PAGE_NUMBER_BELOW_TYPE_AREA_TWIPS - DASH_ABOVE_FOOTER_BOTTOM_TWIPS - extra_twips
+    margins.set(qn("w:footer"), str(max(footer, 0)))
+
+
+def compose_document(doc: _Document | Blank, render: Render) -> Document:
     """The notice with its forwarded documents and attachments, as a python-docx Document."""
-    attachments = [] if isinstance(doc, Blank) else [_render_attachment(a) for a in doc.attachments]
+    attachments = [] if isinstance(doc, Blank) else [_render_attachment(a, render) for a in doc.attachments]
     master = docx.Document(io.BytesIO(_render_notice(doc, [title for title, _ in attachments])))
-    composer = _Composer(master)
-    disclosure = composer.detach_style("Disclosure")
+    layout = layout_for(doc)
+    extra = 0
+    if layout.letter:
+        from service.rendering.letter import letter_first_page
+
+        extra = letter_first_page(master, layout, str(doc.issuer_mark))
+    merger = DocumentMerger(master, section_hook=lambda sect: footer_for_page_numbers(sect, extra))
+    disclosure = merger.detach_style("Disclosure")
     forwarded = [] if isinstance(doc, Blank) else getattr(doc, "forwarded", [])
     for fwd in forwarded:
-        composer.append(compose_document(fwd), mark=None)
+        merger.append(compose_document(fwd, render))
     for number, (_, part) in enumerate(attachments, start=1):
-        # a single attachment carries no sequence number, in its mark as in 附件说明 (GB/T 9704 7.3.4, 8)
-        composer.append(part, mark=f"附件{number}" if len(attachments) > 1 else "附件")
+        # a single attachment carries no sequence number, in its mark as in 附件说明 (GB/T 9704 7.3.4, 8); the
+        # document's own mark (if it prints one) gives way to it, so that a page never shows two marks
+        mark = f"附件{number}" if len(attachments) > 1 else "附件"
+        merger.append(part, lead=attachment_mark_paragraphs(mark), drop_first=is_attachment_mark)
     for p in disclosure:
-        composer.append_paragraph(p)
+        merger.append_paragraph(p)
     return master
 
 
-def compose_official_document(doc: OfficialDocument | Blank) -> bytes:
-    """`render("official_document", …)`: the composed 公文 as deterministic .docx bytes."""
-    master = compose_document(doc)
-    spec = get_template(TEMPLATE_ID)
-    title = spec.title if isinstance(doc, Blank) else doc.document_title()
+def compose_official_document(doc: OfficialDocument | Blank, render: Render) -> bytes:
+    """`render("official_document", …)`: the composed 公文 as deterministic .docx bytes; its title (PDF Title
+    after conversion) is the notice's own."""
+    master = compose_document(doc, render)
+    kind = DOCUMENT_TITLES[TEMPLATE_ID]
+    title = kind if isinstance(doc, Blank) else doc.document_title()
     creator = "" if isinstance(doc, Blank) else doc.applicant_name()
-    return save_deterministic(master, {"title": title, "author": creator, "subject": spec.title})
+    return save_deterministic(master, {"title": title, "author": creator, "subject": kind})
 
 
-def save_deterministic(document: Document, properties: dict[str, str]) -> bytes:
-    """Fixed core properties and timestamps, entries in python-docx's stable order: same input, same bytes."""
-    core = document.core_properties
-    for key, value in properties.items():
-        setattr(core, key, clean_text(value))
-    raw = io.BytesIO()
-    document.save(raw)
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(raw.getvalue())) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=_FIXED_ZIP_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            dst.writestr(entry, src.read(info.filename))
-    return out.getvalue()
+# --- Title lines ------------------------------------------------------------------------------------------------
+
+# No line may start with closing punctuation or end with opening punctuation (标点禁则).
+_NO_LINE_START = set("、，。；：？！）》〕」』”’·…—")
+_NO_LINE_END = set("（《〔「『“‘")
+_CONJUNCTIONS = {"和", "与", "及", "暨"}
 
 
-# --- Composition at the XML level ------------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def _segmenter() -> Any:
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    return jieba
 
 
-def _is_empty_paragraph(el: etree._Element) -> bool:
-    if el.tag != qn("w:p"):
-        return False
-    if el.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None:
-        return False
-    for tag in ("w:drawing", "w:pict", "w:br", "w:object", "w:fldSimple", "w:fldChar"):
-        if el.find(f".//{qn(tag)}") is not None:
-            return False
-    return not "".join(el.itertext()).strip()
-
-
-def _paragraph_text(el: etree._Element) -> str:
-    return "".join(t.text or "" for t in el.iter(qn("w:t")))
-
-
-class _Composer:
-    """Appends documents to a master Document, each in its own section(s) starting on a new page."""
-
-    def __init__(self, master: Document) -> None:
-        self.master = master
-        self.body = master.element.body
-        final = self.body.find(qn("w:sectPr"))
-        if final is None:
-            raise ComposeError("公文模板缺少节属性（w:sectPr）")
-        self.references = [
-            deepcopy(ref) for ref in final if ref.tag in (qn("w:headerReference"), qn("w:footerReference"))
-        ]
-        self._style_suffix = 0
-        self._next_num_id, self._next_abstract_id = self._numbering_counters()
-
-    # paragraphs of the master
-
-    def detach_style(self, style_id: str) -> list[etree._Element]:
-        found = [
-            p
-            for p in self.body.iterchildren(qn("w:p"))
-            if p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}") is not None
-            and p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}").get(qn("w:val")) == style_id
-        ]
-        for p in found:
-            self.body.remove(p)
-        return found
-
-    def empty_paragraph(self) -> etree._Element:
-        return OxmlElement("w:p")
-
-    def append_paragraph(self, p: etree._Element) -> None:
-        self.body.find(qn("w:sectPr")).addprevious(p)
-
-    def _mark_paragraphs(self, mark: str) -> list[etree._Element]:
-        """ "附件N" in 三号黑体 flush left on line 1, an empty line 2 (the title follows on line 3)."""
-        p = OxmlElement("w:p")
-        ppr = OxmlElement("w:pPr")
-        ind = OxmlElement("w:ind")
-        ind.set(qn("w:firstLineChars"), "0")
-        ind.set(qn("w:firstLine"), "0")
-        jc = OxmlElement("w:jc")
-        jc.set(qn("w:val"), "left")
-        ppr.append(ind)
-        ppr.append(jc)
-        p.append(ppr)
-        r = OxmlElement("w:r")
-        rpr = OxmlElement("w:rPr")
-        fonts = OxmlElement("w:rFonts")
-        for attr, face in (
-            ("ascii", "黑体"),
-            ("hAnsi", "黑体"),
-            ("eastAsia", "黑体"),
-            ("cs", "黑体"),
-            ("hint", "eastAsia"),
-        ):
-            fonts.set(qn(f"w:{attr}"), face)
-        rpr.append(fonts)
-        for tag in ("w:sz", "w:szCs"):
-            size = OxmlElement(tag)
-            size.set(qn("w:val"), "32")
-            rpr.append(size)
-        r.append(rpr)
-        t = OxmlElement("w:t")
-        t.text = mark
-        r.append(t)
-        p.append(r)
-        return [p, self.empty_paragraph()]
-
-    # sections
-
-    def _adapt_section(self, sect: etree._Element) -> etree._Element:
-        """The notice's footers, no restart of the page numbers, a new page; page size and margins kept."""
-        sect = deepcopy(sect)
-        for child in list(sect):
-            if child.tag in (qn("w:headerReference"), qn("w:footerReference"), qn("w:titlePg"), qn("w:type")):
-                sect.remove(child)
-        for i, ref in enumerate(self.references):
-            sect.insert(i, deepcopy(ref))
-        page_numbers = sect.find(qn("w:pgNumType"))
-        if page_numbers is not None:
-            page_numbers.attrib.pop(qn("w:start"), None)
-        kind = OxmlElement("w:type")
-        kind.set(qn("w:val"), "nextPage")
-        anchor = next(
-            (
-                c
-                for c in sect
-                if c.tag
-                not in (qn("w:headerReference"), qn("w:footerReference"), qn("w:footnotePr"), qn("w:endnotePr"))
-            ),
-            None,
-        )
-        if anchor is not None:
-            anchor.addprevious(kind)
+def title_words(title: str) -> list[str]:
+    """The title cut into words (jieba, dictionary only: no guessed words), punctuation attached to the word
+    it belongs to so that no line starts with a closing or ends with an opening mark."""
+    words: list[str] = []
+    glue = False
+    for word in _segmenter().cut(title, HMM=False):
+        # a lone character (部, 厅, 的, 函 …) belongs to the word before it: "信息化/部" is one name; a
+        # conjunction (和, 与, 及) also to the word after it: "工业和信息化部" stays whole
+        lone = len(word) == 1 and "\u4e00" <= word <= "\u9fff"
+        if words and (glue or lone or word[0] in _NO_LINE_START or words[-1][-1] in _NO_LINE_END):
+            words[-1] += word
         else:
-            sect.append(kind)
-        return sect
+            words.append(word)
+        glue = word in _CONJUNCTIONS
+    return words
 
-    def _close_section(self) -> None:
-        """End the section so far with the current final properties; what follows starts on a new page."""
-        final = self.body.find(qn("w:sectPr"))
-        last = final.getprevious()
-        if last is None or last.tag != qn("w:p") or last.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None:
-            last = self.empty_paragraph()
-            final.addprevious(last)
-        ppr = last.find(qn("w:pPr"))
-        if ppr is None:
-            ppr = OxmlElement("w:pPr")
-            last.insert(0, ppr)
-        closing = deepcopy(final)
-        kind = closing.find(qn("w:type"))
-        if kind is None:
-            kind = OxmlElement("w:type")
-            anchor = next((c for c in closing if c.tag not in (qn("w:headerReference"), qn("w:footerReference"))), None)
-            if anchor is not None:
-                anchor.addprevious(kind)
-            else:
-                closing.append(kind)
-        kind.set(qn("w:val"), "nextPage")
-        # w:sectPr comes after the paragraph's other properties except w:pPrChange
-        change = ppr.find(qn("w:pPrChange"))
-        if change is not None:
-            change.addprevious(closing)
-        else:
-            ppr.append(closing)
 
-    # appending a document
+def break_title(title: str, width: float = TITLE_LINE_CHARS) -> list[str]:
+    """GB/T 9704 7.3.1: a title that does not fit on one line wraps at word boundaries into the fewest lines,
+    as equal in length as the words allow (词意完整，排列对称，长短适宜)."""
+    title = plain_title(title)
+    if display_width(title) <= width:
+        return [title]
+    words = title_words(title)
+    sizes = [display_width(w) for w in words]
+    total = sum(sizes)
+    for count in range(math.ceil(total / width), len(words) + 1):
+        best = _balanced(sizes, count, width, total / count)
+        if best is not None:
+            cuts = [0, *best, len(words)]
+            return ["".join(words[a:b]) for a, b in itertools.pairwise(cuts)]
+    return [title]  # a single word longer than a line: leave the wrapping to the word processor
 
-    def append(self, part: Document, *, mark: str | None) -> None:
-        elements = list(part.element.body)
-        final = next((e for e in reversed(elements) if e.tag == qn("w:sectPr")), None)
-        content = [e for e in elements if e.tag != qn("w:sectPr")]
-        while content and _is_empty_paragraph(content[0]):
-            content.pop(0)
-        if mark is not None and content and content[0].tag == qn("w:p"):
-            if _ATTACHMENT_MARK.fullmatch(_paragraph_text(content[0]).strip()):
-                content.pop(0)
-                while content and _is_empty_paragraph(content[0]):
-                    content.pop(0)
-        styles = _StyleMerger(self.master, part, self)
-        copies = [deepcopy(e) for e in content]
-        for el in copies:
-            styles.apply(el)
-            self._carry_relationships(part, el)
-            for sect in list(el.iter(qn("w:sectPr"))):
-                sect.getparent().replace(sect, self._adapt_section(sect))
-        self._renumber_ids(copies)
-        self._close_section()
-        anchor = self.body.find(qn("w:sectPr"))
-        for el in ([*self._mark_paragraphs(mark)] if mark else []) + copies:
-            anchor.addprevious(el)
-        if final is not None:
-            self.body.replace(anchor, self._adapt_section(final))
 
-    def _carry_relationships(self, part: Document, el: etree._Element) -> None:
-        """Images and hyperlinks referenced by the copied content, re-related in the master package."""
-        for node in el.iter():
-            if any(a.tag == qn("w:sectPr") for a in node.iterancestors()) or node.tag == qn("w:sectPr"):
-                continue  # section references are replaced by the notice's footers
-            for attr, rid in list(node.attrib.items()):
-                if not attr.startswith(f"{{{R_NS}}}"):
+def _balanced(sizes: list[float], count: int, width: float, target: float) -> list[int] | None:
+    """Cut points splitting `sizes` into `count` lines of at most `width`, minimising the squared deviation
+    from the mean line length; ties prefer longer lines on top (a trapezoid)."""
+    n = len(sizes)
+    prefix = [0.0, *itertools.accumulate(sizes)]
+    inf = float("inf")
+    # best[k][i]: (cost, cuts) for the first i words in k lines
+    best: list[list[tuple[float, tuple[int, ...]]]] = [[(inf, ())] * (n + 1) for _ in range(count + 1)]
+    best[0][0] = (0.0, ())
+    for k in range(1, count + 1):
+        for i in range(1, n + 1):
+            for j in range(k - 1, i):
+                cost_before, cuts = best[k - 1][j]
+                length = prefix[i] - prefix[j]
+                if cost_before == inf or length > width:
                     continue
-                rel = part.part.rels.get(rid)
-                if rel is None:
-                    continue
-                if rel.is_external:
-                    new = self.master.part.relate_to(rel.target_ref, rel.reltype, is_external=True)
-                elif rel.reltype == RT.IMAGE:
-                    new, _ = self.master.part.get_or_add_image(io.BytesIO(rel.target_part.blob))
-                else:
-                    raise ComposeError(f"附件中含有无法合并的内容（{rel.reltype.rsplit('/', 1)[-1]}）")
-                node.set(attr, new)
-
-    def _renumber_ids(self, copies: Iterable[etree._Element]) -> None:
-        """Bookmark and drawing ids stay unique in the composed document."""
-        existing_bm = [
-            int(b.get(qn("w:id"))) for b in self.body.iter(qn("w:bookmarkStart")) if (b.get(qn("w:id")) or "").isdigit()
-        ]
-        offset = max(existing_bm, default=0) + 1
-        wp_docpr = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
-        existing_dp = [int(d.get("id")) for d in self.body.iter(wp_docpr) if (d.get("id") or "").isdigit()]
-        dp_offset = max(existing_dp, default=0) + 1
-        for el in copies:
-            for node in el.iter(qn("w:bookmarkStart"), qn("w:bookmarkEnd")):
-                value = node.get(qn("w:id"))
-                if value and value.isdigit():
-                    node.set(qn("w:id"), str(int(value) + offset))
-            for node in el.iter(wp_docpr):
-                value = node.get("id")
-                if value and value.isdigit():
-                    node.set("id", str(int(value) + dp_offset))
-
-    # numbering
-
-    def _numbering_root(self) -> etree._Element | None:
-        try:
-            return self.master.part.numbering_part.element
-        except (KeyError, NotImplementedError):
-            return None
-
-    def _numbering_counters(self) -> tuple[int, int]:
-        root = self._numbering_root()
-        if root is None:
-            return 1, 0
-        nums = [int(n.get(qn("w:numId"))) for n in root.iter(qn("w:num"))]
-        abstracts = [int(a.get(qn("w:abstractNumId"))) for a in root.iter(qn("w:abstractNum"))]
-        return max(nums, default=0) + 1, max(abstracts, default=-1) + 1
-
-    def copy_numbering(self, part: Document, num_id: str, mapping: dict[str, str]) -> str:
-        """Copy a list definition (w:num and its w:abstractNum) under fresh ids; deterministic nsid."""
-        if num_id in mapping or num_id == "0":
-            return mapping.get(num_id, num_id)
-        root = self._numbering_root()
-        try:
-            src = part.part.numbering_part.element
-        except (KeyError, NotImplementedError):
-            return num_id
-        num = next((n for n in src.iter(qn("w:num")) if n.get(qn("w:numId")) == num_id), None)
-        if root is None or num is None:
-            return num_id
-        abstract_id = num.find(qn("w:abstractNumId")).get(qn("w:val"))
-        abstract = next(a for a in src.iter(qn("w:abstractNum")) if a.get(qn("w:abstractNumId")) == abstract_id)
-        new_abstract = deepcopy(abstract)
-        new_abstract.set(qn("w:abstractNumId"), str(self._next_abstract_id))
-        nsid = new_abstract.find(qn("w:nsid"))
-        if nsid is not None:
-            nsid.set(qn("w:val"), f"{0x5A000000 + self._next_abstract_id:08X}")
-        new_num = deepcopy(num)
-        new_num.set(qn("w:numId"), str(self._next_num_id))
-        new_num.find(qn("w:abstractNumId")).set(qn("w:val"), str(self._next_abstract_id))
-        first_num = root.find(qn("w:num"))
-        if first_num is not None:
-            first_num.addprevious(new_abstract)
-        else:
-            root.append(new_abstract)
-        root.append(new_num)
-        mapping[num_id] = str(self._next_num_id)
-        self._next_num_id += 1
-        self._next_abstract_id += 1
-        return mapping[num_id]
+                # the small positional term makes the shape a trapezoid (longer lines first) among equals
+                cost = cost_before + (length - target) ** 2 + 1e-6 * k * length
+                if cost < best[k][i][0]:
+                    best[k][i] = (cost, (*cuts, j) if j else cuts)
+    cost, cuts = best[count][n]
+    return None if cost == inf else list(cuts)
 
 
-_STYLE_REFS = ("w:pStyle", "w:rStyle", "w:tblStyle")
-_STYLE_LINKS = ("w:basedOn", "w:next", "w:link")
-_STYLE_NOISE = (
-    "w:name",
-    "w:aliases",
-    "w:uiPriority",
-    "w:semiHidden",
-    "w:unhideWhenUsed",
-    "w:qFormat",
-    "w:rsid",
-    "w:locked",
-    "w:autoRedefine",
-    "w:hidden",
-    "w:personal",
-    "w:personalCompose",
-    "w:personalReply",
-    "w:next",
-    "w:link",
-)
-
-
-class _StyleMerger:
-    """Maps an attachment's style ids onto the master's: same id and same formatting → shared; different
-    formatting → a copy under a new id (the attachment keeps its look); missing → copied as is."""
-
-    def __init__(self, master: Document, part: Document, composer: _Composer) -> None:
-        self.master_styles = master.styles.element
-        self.part_styles = part.styles.element
-        self.part = part
-        self.composer = composer
-        self.mapping: dict[str, str] = {}
-        self.num_mapping: dict[str, str] = {}
-        self.default_paragraph = self._default_id(self.part_styles, "paragraph")
-        self.master_default_paragraph = self._default_id(self.master_styles, "paragraph")
-        if _canonical_defaults(master) != _canonical_defaults(part):
-            raise ComposeError("附件文档的默认字体或段落格式与公文模板不同，无法保持其原有格式")
-
-    @staticmethod
-    def _default_id(styles: etree._Element, kind: str) -> str | None:
-        for s in styles.iter(qn("w:style")):
-            if s.get(qn("w:type")) == kind and s.get(qn("w:default")) in ("1", "true"):
-                return s.get(qn("w:styleId"))
-        return None
-
-    def _find(self, styles: etree._Element, style_id: str) -> etree._Element | None:
-        return next((s for s in styles.iter(qn("w:style")) if s.get(qn("w:styleId")) == style_id), None)
-
-    def map(self, style_id: str) -> str:
-        if style_id in self.mapping:
-            return self.mapping[style_id]
-        source = self._find(self.part_styles, style_id)
-        if source is None:
-            return style_id
-        self.mapping[style_id] = style_id  # provisional: breaks cycles through basedOn
-        copy = deepcopy(source)
-        based_on = copy.find(qn("w:basedOn"))
-        if based_on is not None:
-            based_on.set(qn("w:val"), self.map(based_on.get(qn("w:val"))))
-        for tag in ("w:next", "w:link"):
-            for el in copy.findall(qn(tag)):
-                copy.remove(el)
-        for num_id in copy.iter(qn("w:numId")):
-            num_id.set(qn("w:val"), self.composer.copy_numbering(self.part, num_id.get(qn("w:val")), self.num_mapping))
-        existing = self._find(self.master_styles, style_id)
-        if existing is None:
-            self.master_styles.append(copy)
-            return style_id
-        if _canonical_style(existing) == _canonical_style(copy):
-            return style_id
-        self.composer._style_suffix += 1
-        new_id = f"{style_id}Att{self.composer._style_suffix}"
-        copy.set(qn("w:styleId"), new_id)
-        copy.attrib.pop(qn("w:default"), None)
-        name = copy.find(qn("w:name"))
-        if name is not None:
-            name.set(qn("w:val"), f"{name.get(qn('w:val'))} (附件 {self.composer._style_suffix})")
-        self.master_styles.append(copy)
-        self.mapping[style_id] = new_id
-        return new_id
-
-    def apply(self, el: etree._Element) -> None:
-        for tag in _STYLE_REFS:
-            for ref in el.iter(qn(tag)):
-                ref.set(qn("w:val"), self.map(ref.get(qn("w:val"))))
-        for num_id in el.iter(qn("w:numId")):
-            num_id.set(qn("w:val"), self.composer.copy_numbering(self.part, num_id.get(qn("w:val")), self.num_mapping))
-        # paragraphs without a style use the default paragraph style: make that explicit when it differs
-        if self.default_paragraph:
-            mapped = self.map(self.default_paragraph)
-            if mapped != self.master_default_paragraph:
-                for p in el.iter(qn("w:p")):
-                    ppr = p.find(qn("w:pPr"))
-                    if ppr is None:
-                        ppr = OxmlElement("w:pPr")
-                        p.insert(0, ppr)
-                    if ppr.find(qn("w:pStyle")) is None:
-                        style = OxmlElement("w:pStyle")
-                        style.set(qn("w:val"), mapped)
-                        ppr.insert(0, style)
-
-
-def _canonical_style(style: etree._Element) -> bytes:
-    copy = deepcopy(style)
-    for tag in _STYLE_NOISE:
-        for el in copy.findall(qn(tag)):
-            copy.remove(el)
-    for attr in list(copy.attrib):
-        if attr not in (qn("w:type"), qn("w:styleId")):
-            del copy.attrib[attr]
-    return etree.tostring(copy, method="c14n")
-
-
-def _canonical_defaults(document: Document) -> bytes:
-    defaults = document.styles.element.find(qn("w:docDefaults"))
-    return b"" if defaults is None else etree.tostring(defaults, method="c14n")
+def title_lines(doc: _Document | Blank) -> list[str]:
+    """The lines of the title: as the payload sets them (`title_lines`, or line breaks in the title), else
+    broken at word boundaries."""
+    if isinstance(doc, Blank):
+        return []
+    if doc.title_lines:
+        return list(doc.title_lines)
+    if "\n" in doc.title:
+        return [line.strip() for line in doc.title.split("\n") if line.strip()]
+    return break_title(doc.title)

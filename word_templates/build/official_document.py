@@ -13,14 +13,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from docx.enum.text import WD_LINE_SPACING
-from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
+from service.rendering import ooxml_order
 from word_templates.build import kit
 
-# GB/T 9704-2012 page in twips (official-formats.md): the kit's millimetres round 28 mm down to 1587.
-PAGE_TWIPS = {"top": "2098", "bottom": "1984", "left": "1588", "right": "1474", "footer": "1587", "header": "850"}
+# GB/T 9704-2012 page in twips (official-formats.md): the kit's millimetres round 28 mm down to 1587. The
+# footer distance puts the page number's dash 7 mm below the type area: 35 mm − 7 mm − the 3.9 mm the dash
+# sits above the bottom of its footer line (measured; service.rendering.compose applies the same rule to
+# every appended section).
+PAGE_TWIPS = {"top": "2098", "bottom": "1984", "left": "1588", "right": "1474", "footer": "1366", "header": "850"}
 LINE_TWIPS = 579  # 28.95 pt: 22 lines in the 225 mm type area
 BODY_STYLE = "Body Text Indent 2 Chars"
 DISCLOSURE_STYLE = "Disclosure"
@@ -34,22 +37,9 @@ def exact_page_setup(doc, *, mirror: bool = True) -> None:
         pg_mar = section._sectPr.find(qn("w:pgMar"))
         for key, value in PAGE_TWIPS.items():
             pg_mar.set(qn(f"w:{key}"), value)
-        grid = section._sectPr.find(qn("w:docGrid"))
-        if grid is None:
-            grid = OxmlElement("w:docGrid")
-            section._sectPr.append(grid)
-        grid.set(qn("w:type"), "lines")
-        grid.set(qn("w:linePitch"), str(LINE_TWIPS))
+        ooxml_order.child(section._sectPr, "w:docGrid", type="lines", linePitch=str(LINE_TWIPS))
     if mirror:
-        settings = doc.settings.element
-        if settings.find(qn("w:mirrorMargins")) is None:
-            mirror_el = OxmlElement("w:mirrorMargins")
-            # schema order: mirrorMargins comes after w:zoom … w:removePersonalInformation; before w:defaultTabStop
-            tab_stop = settings.find(qn("w:defaultTabStop"))
-            if tab_stop is not None:
-                tab_stop.addprevious(mirror_el)
-            else:
-                settings.append(mirror_el)
+        ooxml_order.child(doc.settings.element, "w:mirrorMargins")
 
 
 def odd_even_page_numbers(doc) -> None:
@@ -59,13 +49,7 @@ def odd_even_page_numbers(doc) -> None:
 
 def _ind(p, **attrs: str) -> None:
     """Replace the paragraph's w:ind with the given attributes (values may be Jinja expressions)."""
-    ppr = p._p.get_or_add_pPr()
-    for old in ppr.findall(qn("w:ind")):
-        ppr.remove(old)
-    ind = OxmlElement("w:ind")
-    for key, value in attrs.items():
-        ind.set(qn(f"w:{key}"), value)
-    ppr.append(ind)
+    ooxml_order.replace_child(p._p.get_or_add_pPr(), "w:ind", **attrs)
 
 
 def _tag(doc, text: str) -> None:
@@ -78,9 +62,7 @@ def _run(p, text: str, face: str | None = None, *, size: float | None = None, co
         kit.set_fonts(run, face or kit.FANGSONG, size, color=color)
     if tight:
         # 28 characters of 三号 per 156 mm line: condense by 0.25 pt (official-formats.md).
-        spacing = OxmlElement("w:spacing")
-        spacing.set(qn("w:val"), "-5")
-        run._r.get_or_add_rPr().append(spacing)
+        ooxml_order.child(run._r.get_or_add_rPr(), "w:spacing", val="-5")
     return run
 
 
@@ -89,40 +71,52 @@ def _blank_line(doc, count: int = 1) -> None:
         kit.paragraph(doc, "", indent_chars=0)
 
 
+def _off_grid(p) -> None:
+    """Lines not snapped to the document grid (a 初号 line would take two grid lines)."""
+    ooxml_order.child(p._p.get_or_add_pPr(), "w:snapToGrid", val="0")
+
+
 def _header(doc) -> None:
-    """版头: red 发文机关标志, 发文字号 two lines below it, red rule 4 mm below the 发文字号."""
+    """版头: red 发文机关标志, 发文字号 two lines below it, red rule 4 mm below the 发文字号. A 函 in 信函格式
+    gets its mark and double lines from the composer (first-page header and footer); its 发文字号 stands flush
+    right under the double line."""
+    _tag(doc, "{%p if layout.letter %}")
+    _tag(doc, "{%p if p.document_number %}")
+    number = kit.paragraph(doc, "", align="right", indent_chars=0)
+    # right under the double line, which ends the first page's header (the body starts below it)
+    ooxml_order.child(number._p.get_or_add_pPr(), "w:spacing", before="0")
+    _run(number, "{{ p.document_number }}", tight=False)
+    _tag(doc, "{%p endif %}")
+    _tag(doc, "{%p else %}")
     mark = kit.paragraph(doc, "", align="center", indent_chars=0)
-    mark.paragraph_format.space_before = Pt(0)
-    ppr = mark._p.get_or_add_pPr()
-    spacing = ppr.find(qn("w:spacing"))
-    if spacing is None:
-        spacing = OxmlElement("w:spacing")
-        ppr.append(spacing)
+    _off_grid(mark)
     # top of the mark 35 mm below the top of the type area; line height follows the mark's size
-    spacing.set(qn("w:before"), "{{ layout.mark_before }}")
-    spacing.set(qn("w:line"), "{{ layout.mark_line }}")
-    spacing.set(qn("w:lineRule"), "exact")
+    ooxml_order.child(
+        mark._p.get_or_add_pPr(),
+        "w:spacing",
+        before="{{ layout.mark_before }}",
+        after="0",
+        line="{{ layout.mark_line }}",
+        lineRule="exact",
+    )
     run = _run(mark, "{{ p.issuer_mark }}", kit.XIAOBIAOSONG, size=kit.SIZE["初号"], color=kit.RED, tight=False)
-    run.font.size = None
     rpr = run._r.get_or_add_rPr()
-    for tag in ("w:sz", "w:szCs"):
-        el = OxmlElement(tag)
-        el.set(qn("w:val"), "{{ layout.mark_half_points }}")
-        rpr.append(el)
+    ooxml_order.child(rpr, "w:sz", val="{{ layout.mark_half_points }}")
+    ooxml_order.child(rpr, "w:szCs", val="{{ layout.mark_half_points }}")
     _blank_line(doc, 2)
     _tag(doc, "{%p if p.document_number %}")
     kit.paragraph(doc, "{{ p.document_number }}", align="center", indent_chars=0)
     _tag(doc, "{%p endif %}")
-    rule = kit.paragraph(doc, "", indent_chars=0, line_pt=11.35)  # 4 mm
-    border = OxmlElement("w:pBdr")
-    bottom = OxmlElement("w:bottom")
-    for key, value in (("val", "single"), ("sz", "12"), ("space", "0"), ("color", "FF0000")):
-        bottom.set(qn(f"w:{key}"), value)
-    border.append(bottom)
+    # the rule is the bottom border of a 4 mm high paragraph right under the 发文字号's line
+    rule = kit.paragraph(doc, "", indent_chars=0)
+    _off_grid(rule)
     rule_ppr = rule._p.get_or_add_pPr()
-    rule_ppr.insert(0, border)
+    ooxml_order.child(rule_ppr, "w:spacing", before="0", after="0", line="{{ layout.rule_line }}", lineRule="exact")
+    border = ooxml_order.child(rule_ppr, "w:pBdr")
+    ooxml_order.child(border, "w:bottom", val="single", sz="12", space="0", color="FF0000")
+    _tag(doc, "{%p endif %}")
     _blank_line(doc, 2)
-    kit.paragraph(doc, "{{ p.title }}", style="Title", indent_chars=0)
+    kit.paragraph(doc, "{{ layout.title }}", style="Title", indent_chars=0)
     _blank_line(doc)
     _tag(doc, "{%p if p.addressees %}")
     p = kit.paragraph(doc, "", indent_chars=0, align="justify")
@@ -204,11 +198,7 @@ def _styles(doc) -> None:
     kit.set_fonts(h4, kit.FANGSONG, kit.SIZE["三号"], bold=False, color=kit.RGBColor(0, 0, 0))
     h4.font.italic = False
     ppr = h4.element.get_or_add_pPr()
-    for old in ppr.findall(qn("w:outlineLvl")):
-        ppr.remove(old)
-    lvl = OxmlElement("w:outlineLvl")
-    lvl.set(qn("w:val"), "3")
-    ppr.append(lvl)
+    ooxml_order.replace_child(ppr, "w:outlineLvl", val="3")
     h4.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     h4.paragraph_format.line_spacing = Pt(28.95)
     h4.paragraph_format.space_before = Pt(0)
@@ -217,10 +207,13 @@ def _styles(doc) -> None:
     disclosure = styles.add_style(DISCLOSURE_STYLE, 1)
     disclosure.base_style = styles["Normal"]
     disclosure.paragraph_format.space_before = Pt(28.95)
-    ind = OxmlElement("w:ind")
-    ind.set(qn("w:firstLineChars"), "0")
-    ind.set(qn("w:firstLine"), "0")
-    disclosure.element.get_or_add_pPr().append(ind)
+    ooxml_order.child(disclosure.element.get_or_add_pPr(), "w:ind", firstLineChars="0", firstLine="0")
+
+    # title lines one body line apart (GB/T 9704 7.2.x 行距适当), not two grid lines
+    title = styles["Title"]
+    title.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    title.paragraph_format.line_spacing = Pt(LINE_TWIPS / 20)
+    ooxml_order.child(title.element.get_or_add_pPr(), "w:snapToGrid", val="0")
 
 
 def build(path: Path) -> None:

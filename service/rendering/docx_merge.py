@@ -1,0 +1,392 @@
+"""Generic merging of .docx documents: append whole documents to a master, each in its own section(s).
+
+An appended document keeps its own section properties (page size, orientation, margins, grid) and its
+look: styles that differ from the master's are copied under new ids, list definitions under fresh ids,
+images and hyperlinks are related again in the master package, bookmark and drawing ids stay unique. What
+a document type adds around the appended content (headers, marks, page-number rules) is the caller's: see
+`service.rendering.compose` for the 公文 of GB/T 9704. Property elements are placed in ECMA-376 schema
+order (`service.rendering.ooxml_order`).
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Callable, Iterable, Sequence
+from copy import deepcopy
+
+from docx.document import Document
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from lxml import etree
+
+from service.rendering import ooxml_order
+from service.rendering.values import clean_text
+
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+class ComposeError(Exception):
+    """An appended document holds content the merger cannot carry over (a bug of a template, not of the payload)."""
+
+    code = "compose_error"
+
+
+def save_deterministic(document: Document, properties: dict[str, str]) -> bytes:
+    """Fixed core properties and timestamps, entries in python-docx's stable order: same input, same bytes."""
+    core = document.core_properties
+    for key, value in properties.items():
+        setattr(core, key, clean_text(value))
+    raw = io.BytesIO()
+    document.save(raw)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(raw.getvalue())) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=_FIXED_ZIP_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            dst.writestr(entry, src.read(info.filename))
+    return out.getvalue()
+
+
+# --- Composition at the XML level ------------------------------------------------------------------------------
+
+
+def is_empty_paragraph(el: etree._Element) -> bool:
+    """A paragraph without text, drawings, breaks, fields or section properties."""
+    if el.tag != qn("w:p"):
+        return False
+    if el.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None:
+        return False
+    for tag in ("w:drawing", "w:pict", "w:br", "w:object", "w:fldSimple", "w:fldChar"):
+        if el.find(f".//{qn(tag)}") is not None:
+            return False
+    return not "".join(el.itertext()).strip()
+
+
+def paragraph_text(el: etree._Element) -> str:
+    return "".join(t.text or "" for t in el.iter(qn("w:t")))
+
+
+SectionHook = Callable[[etree._Element], None]
+_REFERENCES = (qn("w:headerReference"), qn("w:footerReference"))
+
+
+class DocumentMerger:
+    """Appends documents to a master Document, each in its own section(s) starting on a new page.
+
+    Every appended section takes `references` (header/footer references; default: the master's final
+    section's, without its first-page ones) and no restart of the page numbers, so that headers, footers
+    and numbering run through the file; `section_hook` may adjust each appended section further.
+    """
+
+    def __init__(
+        self,
+        master: Document,
+        *,
+        references: Sequence[etree._Element] | None = None,
+        section_hook: SectionHook | None = None,
+    ) -> None:
+        self.master = master
+        self.body = master.element.body
+        final = self.body.find(qn("w:sectPr"))
+        if final is None:
+            raise ComposeError("主文档缺少节属性（w:sectPr）")
+        if references is None:
+            references = [ref for ref in final if ref.tag in _REFERENCES and ref.get(qn("w:type")) != "first"]
+        self.references = [deepcopy(ref) for ref in references]
+        self.section_hook = section_hook
+        self._style_suffix = 0
+        self._next_num_id, self._next_abstract_id = self._numbering_counters()
+
+    # paragraphs of the master
+
+    def detach_style(self, style_id: str) -> list[etree._Element]:
+        """Remove the master's body paragraphs of a paragraph style (to append them again later)."""
+        found = []
+        for p in self.body.iterchildren(qn("w:p")):
+            style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+            if style is not None and style.get(qn("w:val")) == style_id:
+                found.append(p)
+        for p in found:
+            self.body.remove(p)
+        return found
+
+    def append_paragraph(self, p: etree._Element) -> None:
+        self.body.find(qn("w:sectPr")).addprevious(p)
+
+    # sections
+
+    def adapt_section(self, sect: etree._Element) -> etree._Element:
+        """The master's headers and footers, no restart of the page numbers, a new page; page size and
+        margins kept."""
+        sect = deepcopy(sect)
+        for child in list(sect):
+            if child.tag in (*_REFERENCES, qn("w:titlePg"), qn("w:type")):
+                sect.remove(child)
+        for ref in self.references:
+            ooxml_order.add_child(sect, deepcopy(ref))
+        page_numbers = sect.find(qn("w:pgNumType"))
+        if page_numbers is not None:
+            page_numbers.attrib.pop(qn("w:start"), None)
+        ooxml_order.child(sect, "w:type", val="nextPage")
+        if self.section_hook is not None:
+            self.section_hook(sect)
+        return sect
+
+    def _close_section(self) -> None:
+        """End the section so far with the current final properties; what follows starts on a new page."""
+        final = self.body.find(qn("w:sectPr"))
+        last = final.getprevious()
+        if last is None or last.tag != qn("w:p") or last.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None:
+            last = OxmlElement("w:p")
+            final.addprevious(last)
+        ppr = last.find(qn("w:pPr"))
+        if ppr is None:
+            ppr = OxmlElement("w:pPr")
+            last.insert(0, ppr)
+        closing = deepcopy(final)
+        ooxml_order.child(closing, "w:type", val="nextPage")
+        ooxml_order.set_child(ppr, closing)
+
+    # appending a document
+
+    def append(
+        self,
+        part: Document,
+        *,
+        lead: Sequence[etree._Element] = (),
+        drop_first: Callable[[str], bool] | None = None,
+    ) -> None:
+        """Append `part` on a new page: `lead` paragraphs first, then its content (leading empty paragraphs
+        dropped, and its first paragraph too when `drop_first(text)` says so, with the empty ones after it)."""
+        elements = list(part.element.body)
+        final = next((e for e in reversed(elements) if e.tag == qn("w:sectPr")), None)
+        content = [e for e in elements if e.tag != qn("w:sectPr")]
+        while content and is_empty_paragraph(content[0]):
+            content.pop(0)
+        if drop_first is not None and content and content[0].tag == qn("w:p"):
+            if drop_first(paragraph_text(content[0])):
+                content.pop(0)
+                while content and is_empty_paragraph(content[0]):
+                    content.pop(0)
+        styles = _StyleMerger(self.master, part, self)
+        copies = [deepcopy(e) for e in content]
+        for el in copies:
+            styles.apply(el)
+            self._carry_relationships(part, el)
+            for sect in list(el.iter(qn("w:sectPr"))):
+                sect.getparent().replace(sect, self.adapt_section(sect))
+        self._renumber_ids(copies)
+        self._close_section()
+        anchor = self.body.find(qn("w:sectPr"))
+        for el in [*lead, *copies]:
+            anchor.addprevious(el)
+        if final is not None:
+            self.body.replace(anchor, self.adapt_section(final))
+
+    def _carry_relationships(self, part: Document, el: etree._Element) -> None:
+        """Images and hyperlinks referenced by the copied content, re-related in the master package."""
+        for node in el.iter():
+            if any(a.tag == qn("w:sectPr") for a in node.iterancestors()) or node.tag == qn("w:sectPr"):
+                continue  # section references are replaced by the notice's footers
+            for attr, rid in list(node.attrib.items()):
+                if not attr.startswith(f"{{{R_NS}}}"):
+                    continue
+                rel = part.part.rels.get(rid)
+                if rel is None:
+                    continue
+                if rel.is_external:
+                    new = self.master.part.relate_to(rel.target_ref, rel.reltype, is_external=True)
+                elif rel.reltype == RT.IMAGE:
+                    new, _ = self.master.part.get_or_add_image(io.BytesIO(rel.target_part.blob))
+                else:
+                    raise ComposeError(f"附件中含有无法合并的内容（{rel.reltype.rsplit('/', 1)[-1]}）")
+                node.set(attr, new)
+
+    def _renumber_ids(self, copies: Iterable[etree._Element]) -> None:
+        """Bookmark and drawing ids stay unique in the composed document."""
+        existing_bm = [
+            int(b.get(qn("w:id"))) for b in self.body.iter(qn("w:bookmarkStart")) if (b.get(qn("w:id")) or "").isdigit()
+        ]
+        offset = max(existing_bm, default=0) + 1
+        wp_docpr = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
+        existing_dp = [int(d.get("id")) for d in self.body.iter(wp_docpr) if (d.get("id") or "").isdigit()]
+        dp_offset = max(existing_dp, default=0) + 1
+        for el in copies:
+            for node in el.iter(qn("w:bookmarkStart"), qn("w:bookmarkEnd")):
+                value = node.get(qn("w:id"))
+                if value and value.isdigit():
+                    node.set(qn("w:id"), str(int(value) + offset))
+            for node in el.iter(wp_docpr):
+                value = node.get("id")
+                if value and value.isdigit():
+                    node.set("id", str(int(value) + dp_offset))
+
+    # numbering
+
+    def _numbering_root(self) -> etree._Element | None:
+        try:
+            return self.master.part.numbering_part.element
+        except (KeyError, NotImplementedError):
+            return None
+
+    def _numbering_counters(self) -> tuple[int, int]:
+        root = self._numbering_root()
+        if root is None:
+            return 1, 0
+        nums = [int(n.get(qn("w:numId"))) for n in root.iter(qn("w:num"))]
+        abstracts = [int(a.get(qn("w:abstractNumId"))) for a in root.iter(qn("w:abstractNum"))]
+        return max(nums, default=0) + 1, max(abstracts, default=-1) + 1
+
+    def copy_numbering(self, part: Document, num_id: str, mapping: dict[str, str]) -> str:
+        """Copy a list definition (w:num and its w:abstractNum) under fresh ids; deterministic nsid."""
+        if num_id in mapping or num_id == "0":
+            return mapping.get(num_id, num_id)
+        root = self._numbering_root()
+        try:
+            src = part.part.numbering_part.element
+        except (KeyError, NotImplementedError):
+            return num_id
+        num = next((n for n in src.iter(qn("w:num")) if n.get(qn("w:numId")) == num_id), None)
+        if root is None or num is None:
+            return num_id
+        abstract_id = num.find(qn("w:abstractNumId")).get(qn("w:val"))
+        abstract = next(a for a in src.iter(qn("w:abstractNum")) if a.get(qn("w:abstractNumId")) == abstract_id)
+        new_abstract = deepcopy(abstract)
+        new_abstract.set(qn("w:abstractNumId"), str(self._next_abstract_id))
+        nsid = new_abstract.find(qn("w:nsid"))
+        if nsid is not None:
+            nsid.set(qn("w:val"), f"{0x5A000000 + self._next_abstract_id:08X}")
+        new_num = deepcopy(num)
+        new_num.set(qn("w:numId"), str(self._next_num_id))
+        new_num.find(qn("w:abstractNumId")).set(qn("w:val"), str(self._next_abstract_id))
+        first_num = root.find(qn("w:num"))
+        if first_num is not None:
+            first_num.addprevious(new_abstract)
+        else:
+            root.append(new_abstract)
+        root.append(new_num)
+        mapping[num_id] = str(self._next_num_id)
+        self._next_num_id += 1
+        self._next_abstract_id += 1
+        return mapping[num_id]
+
+
+_STYLE_REFS = ("w:pStyle", "w:rStyle", "w:tblStyle")
+_STYLE_LINKS = ("w:basedOn", "w:next", "w:link")
+_STYLE_NOISE = (
+    "w:name",
+    "w:aliases",
+    "w:uiPriority",
+    "w:semiHidden",
+    "w:unhideWhenUsed",
+    "w:qFormat",
+    "w:rsid",
+    "w:locked",
+    "w:autoRedefine",
+    "w:hidden",
+    "w:personal",
+    "w:personalCompose",
+    "w:personalReply",
+    "w:next",
+    "w:link",
+)
+
+
+class _StyleMerger:
+    """Maps an attachment's style ids onto the master's: same id and same formatting → shared; different
+    formatting → a copy under a new id (the attachment keeps its look); missing → copied as is."""
+
+    def __init__(self, master: Document, part: Document, composer: DocumentMerger) -> None:
+        self.master_styles = master.styles.element
+        self.part_styles = part.styles.element
+        self.part = part
+        self.composer = composer
+        self.mapping: dict[str, str] = {}
+        self.num_mapping: dict[str, str] = {}
+        self.default_paragraph = self._default_id(self.part_styles, "paragraph")
+        self.master_default_paragraph = self._default_id(self.master_styles, "paragraph")
+        if _canonical_defaults(master) != _canonical_defaults(part):
+            raise ComposeError("附件文档的默认字体或段落格式与公文模板不同，无法保持其原有格式")
+
+    @staticmethod
+    def _default_id(styles: etree._Element, kind: str) -> str | None:
+        for s in styles.iter(qn("w:style")):
+            if s.get(qn("w:type")) == kind and s.get(qn("w:default")) in ("1", "true"):
+                return s.get(qn("w:styleId"))
+        return None
+
+    def _find(self, styles: etree._Element, style_id: str) -> etree._Element | None:
+        return next((s for s in styles.iter(qn("w:style")) if s.get(qn("w:styleId")) == style_id), None)
+
+    def map(self, style_id: str) -> str:
+        if style_id in self.mapping:
+            return self.mapping[style_id]
+        source = self._find(self.part_styles, style_id)
+        if source is None:
+            return style_id
+        self.mapping[style_id] = style_id  # provisional: breaks cycles through basedOn
+        copy = deepcopy(source)
+        based_on = copy.find(qn("w:basedOn"))
+        if based_on is not None:
+            based_on.set(qn("w:val"), self.map(based_on.get(qn("w:val"))))
+        for tag in ("w:next", "w:link"):
+            for el in copy.findall(qn(tag)):
+                copy.remove(el)
+        for num_id in copy.iter(qn("w:numId")):
+            num_id.set(qn("w:val"), self.composer.copy_numbering(self.part, num_id.get(qn("w:val")), self.num_mapping))
+        existing = self._find(self.master_styles, style_id)
+        if existing is None:
+            self.master_styles.append(copy)
+            return style_id
+        if _canonical_style(existing) == _canonical_style(copy):
+            return style_id
+        self.composer._style_suffix += 1
+        new_id = f"{style_id}Att{self.composer._style_suffix}"
+        copy.set(qn("w:styleId"), new_id)
+        copy.attrib.pop(qn("w:default"), None)
+        name = copy.find(qn("w:name"))
+        if name is not None:
+            name.set(qn("w:val"), f"{name.get(qn('w:val'))} (附件 {self.composer._style_suffix})")
+        self.master_styles.append(copy)
+        self.mapping[style_id] = new_id
+        return new_id
+
+    def apply(self, el: etree._Element) -> None:
+        for tag in _STYLE_REFS:
+            for ref in el.iter(qn(tag)):
+                ref.set(qn("w:val"), self.map(ref.get(qn("w:val"))))
+        for num_id in el.iter(qn("w:numId")):
+            num_id.set(qn("w:val"), self.composer.copy_numbering(self.part, num_id.get(qn("w:val")), self.num_mapping))
+        # paragraphs without a style use the default paragraph style: make that explicit when it differs
+        if self.default_paragraph:
+            mapped = self.map(self.default_paragraph)
+            if mapped != self.master_default_paragraph:
+                for p in el.iter(qn("w:p")):
+                    ppr = p.find(qn("w:pPr"))
+                    if ppr is None:
+                        ppr = OxmlElement("w:pPr")
+                        p.insert(0, ppr)
+                    if ppr.find(qn("w:pStyle")) is None:
+                        style = OxmlElement("w:pStyle")
+                        style.set(qn("w:val"), mapped)
+                        ppr.insert(0, style)
+
+
+def _canonical_style(style: etree._Element) -> bytes:
+    copy = deepcopy(style)
+    for tag in _STYLE_NOISE:
+        for el in copy.findall(qn(tag)):
+            copy.remove(el)
+    for attr in list(copy.attrib):
+        if attr not in (qn("w:type"), qn("w:styleId")):
+            del copy.attrib[attr]
+    return etree.tostring(copy, method="c14n")
+
+
+def _canonical_defaults(document: Document) -> bytes:
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    return b"" if defaults is None else etree.tostring(defaults, method="c14n")
