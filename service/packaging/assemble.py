@@ -1,0 +1,445 @@
+"""Assembling the package: the steps behind `service.packaging.assemble_package` (see the package docstring)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pikepdf
+
+from service.conversion.converter import Converter
+from service.packaging import bundle, merge, stamp
+from service.packaging.attachments import (
+    Attachment,
+    LoadedAttachment,
+    PackageLimits,
+    check_docx,
+    check_sizes,
+    detect_kind,
+    load,
+    numbered,
+)
+from service.packaging.convert import ConversionFailed, docx_to_pdf
+from service.packaging.errors import (
+    ApplicationRenderError,
+    AttachmentError,
+    PackageError,
+    Repair,
+)
+from service.packaging.listing import ItemRefs, ListedFile, RenderedApplication, final_pass, first_pass, item_label
+from service.packaging.reproducible import normalise_fonts
+
+CHINA = dt.timezone(dt.timedelta(hours=8), "CST")
+MERGED_NAME = "完整申报材料.pdf"
+APPLICATION_DOCX = "申请书.docx"
+APPLICATION_PDF = "申请书.pdf"
+MANIFEST_NAME = "manifest.json"
+ATTACHMENT_DIR = "附件"
+MANIFEST_FORMAT = "docgen-package/1"
+NUMBERING_NOTE = "封面不编页码；封面后第一页为第 1 页，连续编至附件末页（页码 = 在完整申报材料中的页序 − 封面页数）"
+
+STEPS: tuple[tuple[str, str], ...] = (
+    ("check", "检查附件"),
+    ("convert", "转换附件，生成申请书（第一遍排版）"),
+    ("listing", "写入附件清单页码（第二遍排版）"),
+    ("merge", "合并为完整申报材料"),
+    ("stamp", "加盖页码"),
+    ("bundle", "生成光盘目录与清单"),
+)
+"""The steps reported to `progress`, in order, with their Chinese labels (for a progress display)."""
+
+
+@dataclass(frozen=True)
+class PartInfo:
+    """One part of the package: the 申请书 or an attachment, and where its pages are."""
+
+    label: str
+    item: int | None
+    title: str
+    source_name: str | None
+    bundle_path: str | None
+    first_index: int
+    """0-based index of its first page in 完整申报材料.pdf (the cover is index 0)."""
+    pages: int
+    first_number: int
+    """The number stamped on its first numbered page (for the 申请书: the page after the cover, 1)."""
+    last_number: int
+    repaired: bool = False
+
+
+@dataclass(frozen=True)
+class Package:
+    template_id: str
+    template_version: str
+    applicant: str
+    folder: str
+    """`<序号>_<申报单位名称>`: the folder in the bundle (and the ZIP's name without .zip)."""
+    application_docx: bytes = field(repr=False)
+    application_pdf: bytes = field(repr=False)
+    merged_pdf: bytes = field(repr=False)
+    bundle_zip: bytes = field(repr=False)
+    manifest: dict[str, Any] = field(repr=False)
+    files: dict[str, bytes] = field(repr=False)
+    """The bundle's files by path relative to `folder` (the ZIP holds exactly these)."""
+    parts: tuple[PartInfo, ...]
+    outline: tuple[merge.OutlineEntry, ...]
+    references: tuple[ItemRefs, ...]
+    repairs: tuple[Repair, ...]
+    stamps: tuple[stamp.StampResult, ...] = field(repr=False)
+    timings: dict[str, float] = field(default_factory=dict, compare=False)
+    """Seconds spent per step (for bench/package.py; informative only)."""
+
+    @property
+    def pages(self) -> int:
+        return sum(p.pages for p in self.parts)
+
+    @property
+    def application_pages(self) -> int:
+        return self.parts[0].pages
+
+    @property
+    def zip_name(self) -> str:
+        return f"{self.folder}.zip"
+
+    def write_to(self, out_dir: Path | str) -> list[Path]:
+        """Write `<folder>/` (the bundle unpacked) and `<folder>.zip` into out_dir, atomically: everything is
+        written into a temporary directory first and renamed into place at the end; on failure nothing is left."""
+        out_dir = Path(out_dir)
+        outputs = [out_dir / self.folder, out_dir / self.zip_name]
+        if not out_dir.exists():
+            out_dir.parent.mkdir(parents=True, exist_ok=True)
+            staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+            try:
+                self._write_into(staging)
+                os.replace(staging, out_dir)  # one rename publishes everything
+            except BaseException:
+                shutil.rmtree(staging, ignore_errors=True)
+                raise
+            return outputs
+        staging = Path(tempfile.mkdtemp(prefix=f".{self.folder}.", dir=out_dir))
+        try:
+            self._write_into(staging)
+            if outputs[0].exists():
+                os.replace(outputs[0], staging / ".previous")  # removed with the staging directory
+            os.replace(staging / self.folder, outputs[0])
+            os.replace(staging / self.zip_name, outputs[1])
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        return outputs
+
+    def _write_into(self, directory: Path) -> None:
+        for rel, data in self.files.items():
+            path = directory / self.folder / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        (directory / self.zip_name).write_bytes(self.bundle_zip)
+
+
+class _Timer:
+    def __init__(self) -> None:
+        self.totals: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def __call__(self, key: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            with self._lock:
+                self.totals[key] = self.totals.get(key, 0.0) + time.perf_counter() - start
+
+    def wrap(self, key: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            with self(key):
+                return fn(*args, **kwargs)
+
+        return timed
+
+
+def _measure_application(pdf: bytes) -> tuple[int, int]:
+    """(pages, cover pages) of the 申请书 PDF: the cover is every page before 一、基本情况."""
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        sections = merge.application_sections(doc, pdf)
+        cover = sections[0].page if sections and sections[0].page >= 1 else 1
+        return len(doc.pages), cover
+
+
+def assemble_package(
+    template_id: str,
+    payload: Mapping[str, Any] | Any,
+    attachments: Sequence[Attachment],
+    *,
+    sequence: int = 1,
+    limits: PackageLimits = PackageLimits(),
+    generated_at: dt.datetime | None = None,
+    progress: Callable[[str], None] | None = None,
+    converter: Converter,
+) -> Package:
+    """Build the complete application package (see the module docstring). Raises `PayloadInvalid` for a bad
+    payload and `PackageError` (usually `AttachmentError`) for a bad attachment, before writing anything."""
+    from service.payloads import ValidatedPayload
+    from service.rendering import get_template, render, validate
+
+    report = progress or (lambda _step: None)
+    timer = _Timer()
+    spec = get_template(template_id)
+    validated = payload if isinstance(payload, ValidatedPayload) else validate(template_id, payload)
+    model = validated.model
+    applicant = model.applicant_name()
+    filing_date: dt.date = model.cover.fill_date
+    moment = generated_at or dt.datetime.combine(filing_date, dt.time(0, 0), tzinfo=CHINA)
+    if not isinstance(sequence, int) or sequence < 1:
+        raise PackageError("sequence_invalid", f"序号应为正整数，实为“{sequence}”")
+
+    report("check")
+    order = numbered(list(attachments))
+    check_sizes([a for a, _ in order], limits)
+    kinds = [detect_kind(att.name, _head(att)) for att, _ in order]  # unsupported types fail before any work
+    for (att, _), kind in zip(order, kinds, strict=True):
+        if kind == "docx":
+            check_docx(att.name, att.read())
+
+    def render_docx(refs: list[ItemRefs]) -> bytes:
+        return render(template_id, validated, extra={"attachments": refs})
+
+    def convert_application(docx: bytes) -> bytes:
+        try:
+            return docx_to_pdf(converter, docx, title=spec.title, author=applicant, subject=spec.title)
+        except ConversionFailed as exc:
+            raise ApplicationRenderError(exc.code, f"申请书转换为 PDF 失败：{exc.message}") from None
+
+    render_timed = timer.wrap("render", render_docx)
+    convert_app_timed = timer.wrap("convert_application", convert_application)
+    convert_att_timed = timer.wrap("convert_attachments", lambda data: docx_to_pdf(converter, data))
+    listed = [ListedFile(att.item, att.title) for att, _ in order]
+
+    # PDFs and images are opened and checked first (fast, no LibreOffice): a package that is going to be
+    # rejected never takes a conversion slot.
+    loaded_by_index: dict[int, LoadedAttachment] = {}
+    with timer("load_attachments"):
+        for index, ((att, number), kind) in enumerate(zip(order, kinds, strict=True)):
+            if kind != "docx":
+                loaded_by_index[index] = load(att, number, limits, convert_att_timed)
+                _check_total_pages(loaded_by_index.values(), att, limits)
+
+    report("convert")
+    with timer("convert_phase"), ThreadPoolExecutor(max_workers=3, thread_name_prefix="package") as pool:
+        first: Future[RenderedApplication] = pool.submit(
+            first_pass, render_timed, convert_app_timed, _measure_application, listed
+        )
+        futures = {
+            index: pool.submit(load, att, number, limits, convert_att_timed)
+            for index, ((att, number), kind) in enumerate(zip(order, kinds, strict=True))
+            if kind == "docx"
+        }
+        try:
+            for index, future in futures.items():
+                loaded_by_index[index] = future.result()
+                _check_total_pages(loaded_by_index.values(), order[index][0], limits)
+            first_result = first.result()
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+    loaded = [loaded_by_index[i] for i in range(len(order))]
+
+    report("listing")
+    listed = [ListedFile(la.attachment.item, la.attachment.title, la.pages) for la in loaded]
+    final = final_pass(render_timed, convert_app_timed, _measure_application, listed, first_result)
+
+    report("merge")
+    with timer("normalise"):
+        app_doc = pikepdf.open(io.BytesIO(final.pdf))
+        normalise_fonts(app_doc)  # LibreOffice's font IDs change from one conversion to the next
+    with timer("merge"):
+        sections = merge.application_sections(app_doc, final.pdf)
+        sources = [app_doc, *(la.pdf for la in loaded)]
+        merged = merge.merge(sources)
+    cover = final.cover_pages
+    parts = _parts(spec.title, final.pages, cover, loaded)
+    stamp_numbers = [(i, i - cover + 1) for i in range(cover, len(merged.pages))]
+    laid_out = {i for part, la in zip(parts[1:], loaded, strict=True) if la.laid_out for i in _indices(part)}
+
+    report("stamp")
+    with timer("stamp"):
+        stamps = stamp.stamp_pages(merged, stamp_numbers, measure=[i for i, _ in stamp_numbers if i not in laid_out])
+    with timer("merge"):
+        outline = _outline(template_id, spec.title, sections, parts)
+        merge.write_outline(merged, outline)
+        merge.set_page_labels(merged, cover)
+        version = merge.highest_version(sources)
+        meta = merge.Metadata(
+            title=f"{spec.title}（完整申报材料）",
+            author=applicant,
+            subject=f"{spec.title}及附件清单所列证明材料",
+            keywords=str(getattr(model.cover, "creation_field", "") or ""),
+            created=moment,
+        )
+        merge.set_metadata(merged, meta)
+    with timer("save"):
+        merged_bytes = merge.save(merged, min_version=version)
+        application = merge.extract(merged, range(final.pages))
+        merge.write_outline(application, [outline[0]])
+        merge.set_page_labels(application, cover)
+        merge.set_metadata(
+            application,
+            merge.Metadata(spec.title, applicant, spec.title, meta.keywords, moment),
+        )
+        application_bytes = merge.save(application, min_version=version)
+    if len(merged_bytes) > limits.max_package_bytes:
+        raise PackageError(
+            "package_too_large",
+            f"完整申报材料 PDF 为 {len(merged_bytes) / 2**20:.1f} MB，"
+            f"超过上限 {limits.max_package_bytes / 2**20:.0f} MB",
+        )
+
+    report("bundle")
+    with timer("bundle"):
+        folder = bundle.folder_name(sequence, applicant)
+        files: dict[str, bytes] = {
+            APPLICATION_DOCX: final.docx,
+            APPLICATION_PDF: application_bytes,
+            MERGED_NAME: merged_bytes,
+        }
+        records = [
+            bundle.file_record(APPLICATION_DOCX, final.docx, final.pages),
+            bundle.file_record(APPLICATION_PDF, application_bytes, final.pages),
+            bundle.file_record(MERGED_NAME, merged_bytes, len(merged.pages)),
+        ]
+        attachment_rows = []
+        for part, la in zip(parts[1:], loaded, strict=True):
+            assert part.bundle_path is not None
+            files[part.bundle_path] = la.original
+            records.append(bundle.file_record(part.bundle_path, la.original, la.pages))
+            attachment_rows.append(
+                {
+                    "item": la.attachment.item,
+                    "title": la.attachment.title,
+                    "file": part.bundle_path,
+                    "source_name": la.attachment.name,
+                    "type": la.kind,
+                    "pages": la.pages,
+                    "first_page": part.first_number,
+                    "last_page": part.last_number,
+                    "repaired": la.repair is not None,
+                }
+            )
+        repairs = tuple(la.repair for la in loaded if la.repair is not None)
+        manifest: dict[str, Any] = {
+            "format": MANIFEST_FORMAT,
+            "template": {"id": spec.id, "title": spec.title, "version": spec.version},
+            "applicant": applicant,
+            "sequence": sequence,
+            "filing_date": filing_date.isoformat(),
+            "generated_at": moment.isoformat(),
+            "page_numbering": NUMBERING_NOTE,
+            "pages": {
+                "application": final.pages,
+                "attachments": sum(la.pages for la in loaded),
+                "total": len(merged.pages),
+            },
+            "files": records,
+            "attachments": attachment_rows,
+            "repairs": [r.to_dict() for r in repairs],
+        }
+        files[MANIFEST_NAME] = bundle.manifest_bytes(manifest)
+        local = moment.astimezone(CHINA) if moment.tzinfo else moment
+        zip_bytes = bundle.build_zip(folder, files, local.timetuple()[:6])
+    report("done")
+    timer.totals["application_passes"] = final.passes
+    return Package(
+        template_id=spec.id,
+        template_version=spec.version,
+        applicant=applicant,
+        folder=folder,
+        application_docx=final.docx,
+        application_pdf=application_bytes,
+        merged_pdf=merged_bytes,
+        bundle_zip=zip_bytes,
+        manifest=manifest,
+        files=files,
+        parts=tuple(parts),
+        outline=tuple(outline),
+        references=final.refs,
+        repairs=repairs,
+        stamps=tuple(stamps),
+        timings=dict(timer.totals),
+    )
+
+
+def _check_total_pages(loaded: Iterable[LoadedAttachment], last: Attachment, limits: PackageLimits) -> None:
+    total = sum(la.pages for la in loaded)
+    if total > limits.max_package_pages:
+        raise AttachmentError(
+            "package_too_many_pages",
+            last.name,
+            f"加上此文件后附件共 {total} 页，超过申报材料包上限 {limits.max_package_pages} 页",
+        )
+
+
+def _head(att: Attachment) -> bytes:
+    if att.data is not None:
+        return att.data[:1024]
+    assert att.path is not None
+    try:
+        with att.path.open("rb") as fh:
+            return fh.read(1024)
+    except OSError:
+        raise AttachmentError("attachment_missing", att.name, "文件不存在或无法读取") from None
+
+
+def _indices(part: PartInfo) -> range:
+    return range(part.first_index, part.first_index + part.pages)
+
+
+def _parts(title: str, application_pages: int, cover: int, loaded: Sequence[LoadedAttachment]) -> list[PartInfo]:
+    parts = [PartInfo("申请书", None, title, None, None, 0, application_pages, 1, application_pages - cover)]
+    index = application_pages
+    for la in loaded:
+        att = la.attachment
+        path = f"{ATTACHMENT_DIR}/{bundle.attachment_name(att.item, la.number, att.title, la.extension)}"
+        first = index - cover + 1
+        label = f"附件清单第 {att.item} 项"
+        parts.append(
+            PartInfo(
+                label,
+                att.item,
+                att.title,
+                att.name,
+                path,
+                index,
+                la.pages,
+                first,
+                first + la.pages - 1,
+                la.repair is not None,
+            )
+        )
+        index += la.pages
+    return parts
+
+
+def _outline(
+    template_id: str, title: str, sections: Sequence[merge.OutlineEntry], parts: Sequence[PartInfo]
+) -> list[merge.OutlineEntry]:
+    entries = [merge.OutlineEntry(title, 0, tuple(sections))]
+    attachments = parts[1:]
+    if attachments:
+        items = []
+        for item in range(1, 9):
+            files = [p for p in attachments if p.item == item]
+            if files:
+                children = tuple(merge.OutlineEntry(p.title, p.first_index) for p in files)
+                items.append(merge.OutlineEntry(item_label(template_id, item), files[0].first_index, children))
+        entries.append(merge.OutlineEntry(merge.ATTACHMENTS_TITLE, attachments[0].first_index, tuple(items)))
+    return entries
