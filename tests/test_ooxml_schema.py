@@ -10,8 +10,10 @@ import pytest
 from docx import Document
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from lxml import etree
 
 from service.rendering import ooxml_order as order
+from service.rendering import render
 
 
 def _tags(parent) -> list[str]:
@@ -151,3 +153,94 @@ def test_sequences_agree_with_the_validator_schema(type_name: str, parent: str) 
     ranks = [order.rank(element, t) for t in known]
     for (a, ra), (b, rb) in zip(zip(known, ranks, strict=True), zip(known[1:], ranks[1:], strict=True), strict=False):
         assert ra <= rb, f"{a} must precede {b} in {parent}"
+
+
+# --- Every document the service writes is schema-valid (openxml-audit, the Open XML SDK's rules) ---------
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples"
+TEMPLATES = sorted((ROOT / "word_templates").glob("*.docx"))
+TEMPLATE_IDS = [p.stem for p in TEMPLATES]
+# Payload files named after another template: both are 公文 payloads.
+SAMPLE_TEMPLATE = {"gd_forwarding_notice": "official_document", "city_recommendation_letter": "official_document"}
+SAMPLE_FILES = sorted(SAMPLES.glob("*.json"))
+_VALIDATOR = openxml_audit.OpenXmlValidator(max_errors=0, semantic_validation=False)
+
+
+def schema_errors(docx: bytes | Path, tmp_path: Path) -> list[str]:
+    """The schema errors openxml-audit finds in a .docx ("part path: description")."""
+    if isinstance(docx, bytes):
+        target = tmp_path / "document.docx"
+        target.write_bytes(docx)
+        docx = target
+    result = _VALIDATOR.validate(docx)
+    return [
+        f"{e.part_uri} {e.path}: {e.description}"
+        for e in result.errors
+        if e.error_type == openxml_audit.ValidationErrorType.SCHEMA
+    ]
+
+
+def assert_valid(docx: bytes | Path, tmp_path: Path) -> None:
+    errors = schema_errors(docx, tmp_path)
+    assert errors == [], f"{len(errors)} schema errors, first ones:\n" + "\n".join(errors[:8])
+
+
+def test_validator_finds_a_misordered_property(tmp_path: Path) -> None:
+    """The check can fail: a w:ind moved before w:spacing in a template is reported."""
+    import zipfile
+
+    source = ROOT / "word_templates" / "meeting_rsvp.docx"
+    broken = tmp_path / "broken.docx"
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(broken, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "word/styles.xml":
+                root = etree.fromstring(data)
+                for ppr in root.iter(qn("w:pPr")):
+                    ind, spacing = ppr.find(qn("w:ind")), ppr.find(qn("w:spacing"))
+                    if ind is not None and spacing is not None:
+                        spacing.addnext(ind)  # w:ind after w:spacing is valid …
+                        ind.addnext(spacing)  # … w:spacing after w:ind is not
+                        break
+                data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+            dst.writestr(info, data)
+    assert any("spacing" in e for e in schema_errors(broken, tmp_path))
+
+
+@pytest.mark.parametrize("path", TEMPLATES, ids=TEMPLATE_IDS)
+def test_template_is_schema_valid(path: Path, tmp_path: Path) -> None:
+    assert_valid(path, tmp_path)
+
+
+@pytest.mark.parametrize("sample", SAMPLE_FILES, ids=[p.stem for p in SAMPLE_FILES])
+def test_sample_rendering_is_schema_valid(sample: Path, tmp_path: Path) -> None:
+    """Every sample rendered; the 公文 samples (official_document, gd_forwarding_notice,
+    city_recommendation_letter) come out of the composer with their forwarded documents and attachments."""
+    template_id = SAMPLE_TEMPLATE.get(sample.stem, sample.stem)
+    payload = json.loads(sample.read_text(encoding="utf-8"))
+    assert_valid(render(template_id, payload), tmp_path)
+
+
+@pytest.mark.parametrize("template_id", TEMPLATE_IDS)
+def test_blank_form_is_schema_valid(template_id: str, tmp_path: Path) -> None:
+    assert_valid(render(template_id, blank=True), tmp_path)
+
+
+def test_application_in_package_bundle_is_schema_valid(converter, tmp_path: Path) -> None:
+    """The 申请书 .docx as the bundle ZIP carries it (after packaging's own processing)."""
+    import io
+    import zipfile
+
+    from service.packaging import Attachment, assemble_package
+
+    park_dir = SAMPLES / "attachments" / "park"
+    attachments = [Attachment.from_path(park_dir / "1" / "01_示范基地空间布局平面图.png", 1)]
+    payload = json.loads((SAMPLES / "park_application.json").read_text(encoding="utf-8"))
+    package = assemble_package("park_application", payload, attachments, converter=converter)
+    with zipfile.ZipFile(io.BytesIO(package.bundle_zip)) as bundle:
+        docx_names = [n for n in bundle.namelist() if n.endswith(".docx")]
+        applications = [n for n in docx_names if bundle.read(n) == package.application_docx]
+        assert len(applications) == 1, docx_names
+        data = bundle.read(applications[0])
+    assert_valid(data, tmp_path)
