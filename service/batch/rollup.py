@@ -12,7 +12,6 @@ out of the table and reported.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 from collections.abc import Sequence
@@ -22,9 +21,10 @@ from typing import Any
 
 from service.batch.checks import CandidateFacts, CheckProblem, check_facts, rejected_by
 from service.batch.manifest import CandidateType
-from service.batch.pipeline import REPORT_FORMAT, REPORT_JSON, atomic_write, count_pdf_pages, reproducible_pdf
+from service.batch.report import REPORT_FORMAT, REPORT_JSON
 from service.batch.store import JobState
 from service.conversion.converter import Converter
+from service.output import atomic_write, campaign_now, campaign_today, count_pdf_pages, reproducible_pdf
 from service.payloads import PayloadInvalid
 
 PROVINCE_TEMPLATE = "province_recommendation_summary"
@@ -117,7 +117,7 @@ class RollupReport:
             "left_out": self.left_out,
             "files": self.files,
             "pages": self.pages,
-            "generated_at": dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).isoformat(timespec="seconds"),
+            "generated_at": campaign_now().isoformat(timespec="seconds"),
         }
 
     def text(self) -> str:
@@ -257,7 +257,7 @@ def rollup(
     try:
         docx = render(PROVINCE_TEMPLATE, payload)
         title = get_template(PROVINCE_TEMPLATE).title
-        today = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()
+        today = campaign_today()
         pdf = reproducible_pdf(docx_to_pdf(converter, docx), title=title, author=recommender, subject=title, day=today)
     except PayloadInvalid as exc:
         raise RollupInvalid([f"{e.label}：{e.message}" for e in exc.errors]) from None

@@ -21,19 +21,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from service.batch.jobs import BatchJob
 from service.batch.store import BatchStore, CandidateRecord, JobState
 
+__all__ = [
+    "BatchJob",
+    "EmbeddedRunner",
+    "JobRunner",
+    "JobStatus",
+    "RunFunction",
+    "resume_unfinished",
+    "status_from_store",
+]
+
 log = logging.getLogger("docgen.batch")
-
-
-@dataclass(frozen=True)
-class BatchJob:
-    """Everything a runner needs to execute a batch (plain data: it can be sent to another machine)."""
-
-    id: str
-    manifest_path: Path
-    out_dir: Path
-    workers: int | None = None
 
 
 @dataclass

@@ -10,6 +10,10 @@ Tables
   candidates  (job_id, key) → position, priority, type, name, status, input_hash, template_version,
               outputs (JSON: relative path → sha256), errors (JSON list), pages, seconds, reused, updated_at
   artifacts   (job_id, name) → input_hash, outputs (JSON): products of the whole batch (the city summary)
+
+Versions: `PRAGMA user_version` says which schema a database has. Opening one at an older version runs the
+steps of `MIGRATIONS` from there (in one transaction); a database written by a newer docgen is refused
+(`StoreTooNew`) rather than written with a schema this code does not know.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -26,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 SCHEMA_VERSION = 1
+"""The schema this code reads and writes; a new one needs a step in MIGRATIONS."""
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
@@ -70,6 +75,31 @@ CREATE TABLE IF NOT EXISTS artifacts (
     PRIMARY KEY (job_id, name)
 );
 """
+
+
+def _create_v1(c: sqlite3.Connection) -> None:
+    for statement in SCHEMA.split(";"):
+        if statement.strip():
+            c.execute(statement)
+
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
+    0: _create_v1,  # a new (empty) database
+}
+"""Version → the step that brings a database from that version to the next one."""
+
+
+class StoreTooNew(Exception):
+    """The state database was written by a newer docgen (its schema version is above SCHEMA_VERSION)."""
+
+    code = "store_version_too_new"
+
+    def __init__(self, path: Path, found: int, supported: int) -> None:
+        self.path, self.found, self.supported = path, found, supported
+        super().__init__(
+            f"任务状态数据库 {path} 的版本为 {found}，本程序只支持到版本 {supported}："
+            "它由更新版本的 docgen 写入。请升级 docgen 后再运行，或换用新的输出目录（数据目录）。"
+        )
 
 
 class JobState(StrEnum):
@@ -193,11 +223,23 @@ class BatchStore:
         self._conn.execute("PRAGMA synchronous=NORMAL")
         self._conn.execute("PRAGMA foreign_keys=ON")
         self._conn.execute("PRAGMA busy_timeout=30000")
+        try:
+            self._migrate()
+        except BaseException:
+            self._conn.close()
+            raise
+
+    def _migrate(self) -> None:
+        """Bring the database to SCHEMA_VERSION; refuse one from a newer docgen. One transaction, so that two
+        processes opening the same database do not both migrate it."""
         with self._tx() as c:
-            for statement in SCHEMA.split(";"):
-                if statement.strip():
-                    c.execute(statement)
-            c.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            version = c.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise StoreTooNew(self.path, version, SCHEMA_VERSION)
+            while version < SCHEMA_VERSION:
+                MIGRATIONS[version](c)
+                version += 1
+                c.execute(f"PRAGMA user_version={version}")
 
     def close(self) -> None:
         with self._lock:

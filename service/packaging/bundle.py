@@ -20,12 +20,13 @@ import hashlib
 import json
 import re
 import unicodedata
-import zipfile
 from collections.abc import Mapping
-from io import BytesIO
+from pathlib import Path
 from typing import Any
 
-UTF8_FLAG = 0x800
+from service.output.zips import build_zip as output_zip
+from service.output.zips import tree_entries
+
 _FORBIDDEN = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
 _RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$", re.IGNORECASE)
 MAX_NAME = 80  # characters of a title in a file name: keeps paths well under Windows' 260
@@ -63,27 +64,5 @@ def manifest_bytes(manifest: Mapping[str, Any]) -> bytes:
 
 def build_zip(folder: str, files: Mapping[str, bytes], date_time: tuple[int, int, int, int, int, int]) -> bytes:
     """A deterministic ZIP of `files` (paths relative to `folder`) under `folder/`, directories included."""
-    entries: dict[str, bytes | None] = {f"{folder}/": None}
-    for rel, data in files.items():
-        parts = rel.split("/")
-        for depth in range(1, len(parts)):
-            entries[f"{folder}/{'/'.join(parts[:depth])}/"] = None
-        entries[f"{folder}/{rel}"] = data
-    out = BytesIO()
-    with zipfile.ZipFile(out, "w") as zf:
-        for name in sorted(entries):
-            data = entries[name]
-            info = zipfile.ZipInfo(name, date_time=date_time)
-            # "Made by Unix", fixed whatever system builds the bundle. Not MS-DOS: Debian's Info-ZIP unzip
-            # re-encodes the names of DOS-made archives as OEM code page even when the UTF-8 flag is set.
-            info.create_system = 3
-            info.flag_bits |= UTF8_FLAG
-            if data is None:
-                info.external_attr = (0o040755 << 16) | 0x10  # directory (Unix mode and MS-DOS attribute)
-                info.compress_type = zipfile.ZIP_STORED
-                zf.writestr(info, b"")
-            else:
-                info.external_attr = 0o100644 << 16  # regular file, rw-r--r--
-                info.compress_type = zipfile.ZIP_DEFLATED
-                zf.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
-    return out.getvalue()
+    entries: dict[str, bytes | Path | None] = dict(tree_entries(folder, files))
+    return output_zip(entries, date_time)

@@ -9,7 +9,6 @@ template and payload, same bytes (fixed entry order, timestamps and document pro
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import io
 import re
@@ -24,11 +23,11 @@ from docxtpl import DocxTemplate
 from jinja2 import Environment, StrictUndefined, Template
 from lxml import etree
 
+from service.output.zips import FIXED_ZIP_TIME, ZipWriter
 from service.rendering.values import FILTERS, GLOBALS, clean_text, finalize
 
 # Parts of a .docx that may hold template tags.
 _TEMPLATED_PART = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml|docProps/core\.xml")
-_FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 class TemplateRenderError(Exception):
@@ -72,7 +71,7 @@ def _unescape_tags(xml: str) -> str:
 
 @dataclass(frozen=True)
 class _Entry:
-    info: zipfile.ZipInfo
+    name: str
     data: bytes
     template: Template | None
 
@@ -92,10 +91,7 @@ class PreparedTemplate:
                     xml = data.decode("utf-8")
                     if "{{" in xml or "{%" in xml:
                         template = _ENV.from_string(_unescape_tags(_PATCHER.patch_xml(xml)))
-                out_info = zipfile.ZipInfo(info.filename, date_time=_FIXED_ZIP_TIME)
-                out_info.compress_type = zipfile.ZIP_DEFLATED
-                out_info.external_attr = 0o644 << 16
-                entries.append(_Entry(out_info, data, template))
+                entries.append(_Entry(info.filename, data, template))
         self._entries = entries
 
     @classmethod
@@ -105,7 +101,9 @@ class PreparedTemplate:
     def render(self, context: dict[str, Any], properties: dict[str, str] | None = None) -> bytes:
         """Evaluate the template; `properties` sets dc:title / dc:creator / dc:subject of core.xml."""
         out = io.BytesIO()
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+        # The template's entry order ([Content_Types].xml first), each entry with a fresh ZipInfo: the prepared
+        # entries are shared by every thread rendering this template.
+        with ZipWriter(out, FIXED_ZIP_TIME) as archive:
             for entry in self._entries:
                 data = entry.data
                 if entry.template is not None:
@@ -114,14 +112,12 @@ class PreparedTemplate:
                         etree.fromstring(xml.encode("utf-8"))
                     except etree.XMLSyntaxError as exc:
                         raise TemplateRenderError(
-                            f"模板 {self.name} 的 {entry.info.filename} 渲染后不是合法的 XML：{exc}"
+                            f"模板 {self.name} 的 {entry.name} 渲染后不是合法的 XML：{exc}"
                         ) from exc
                     data = xml.encode("utf-8")
-                if properties and entry.info.filename == "docProps/core.xml":
+                if properties and entry.name == "docProps/core.xml":
                     data = _core_properties(data, properties)
-                # writestr records size and CRC in the ZipInfo it is given: a copy per render, since the
-                # prepared entries are shared by every thread rendering this template.
-                archive.writestr(copy.copy(entry.info), data)
+                archive.data(entry.name, data)
         return out.getvalue()
 
 

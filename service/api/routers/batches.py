@@ -30,9 +30,11 @@ from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel, Field
 
 from service.api.problems import FieldErrorModel, ProblemError, problem_responses
+from service.batch.jobs import BatchJob
 from service.batch.manifest import MANIFEST_NAME, ManifestInvalid, load_manifest
-from service.batch.pipeline import candidate_rows, run_job
-from service.batch.runner import BatchJob, EmbeddedRunner, JobRunner, JobStatus, resume_unfinished
+from service.batch.pipeline import run_job
+from service.batch.planning import candidate_rows
+from service.batch.runner import EmbeddedRunner, JobRunner, JobStatus, resume_unfinished
 from service.batch.store import BatchStore, JobState
 from service.conversion.converter import Converter
 
