@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from service.conversion.process import find_soffice
+from service.resources import resource_dir
 
 FIX_COMMAND = "make install"
 FIX_COMMAND_ALT = "sudo bash system/install.sh"
 FONTCONFIG_NAME = "65-docgen-official-fonts.conf"
 INSTALLED_FONTCONFIG = Path("/etc/fonts/conf.d") / FONTCONFIG_NAME
-REPOSITORY_FONTCONFIG = Path(__file__).resolve().parents[2] / "system" / "fontconfig" / FONTCONFIG_NAME
+REPOSITORY_FONTCONFIG = resource_dir("fontconfig") / FONTCONFIG_NAME
 _BOLD_WEIGHT = 200  # fontconfig FC_WEIGHT_BOLD
 
 FANDOL = "Fandol 字体（由 system/install.sh 从 texlive-lang-chinese 中提取到 /usr/local/share/fonts/fandol）"

@@ -23,6 +23,7 @@ from pydantic import Field
 
 from service.payloads import FormPayload, Problem
 from service.payloads.application import (
+    AnnexMark,
     CoverInfo,
     CreationPlan,
     PatentOutput,
@@ -209,7 +210,7 @@ class EnterpriseTalent(TalentPool):
 class EnterpriseApplication(FormPayload):
     """国家新兴产业发展示范基地创建申请书（示范企业）（附件3）的全部填报内容。"""
 
-    annex_mark: str = annex_mark_field("附件3")
+    annex_mark: AnnexMark = annex_mark_field("附件3")
     cover: CoverInfo = Field(title="封面")
     basic_info: EnterpriseBasicInfo = Field(title="企业基本信息")
     recognitions: Recognitions = Field(title="企业认定情况")

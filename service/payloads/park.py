@@ -25,6 +25,7 @@ from pydantic import Field
 from service.payloads import FormPayload, Problem
 from service.payloads.application import (
     HIGH_LEVEL_NOTE,
+    AnnexMark,
     CoverInfo,
     CreationPlan,
     PatentOutput,
@@ -198,7 +199,7 @@ class Digitalisation(PayloadModel):
 class ParkApplication(FormPayload):
     """国家新兴产业发展示范基地创建申请书（示范园区）（附件2）的全部填报内容。"""
 
-    annex_mark: str = annex_mark_field("附件2")
+    annex_mark: AnnexMark = annex_mark_field("附件2")
     cover: CoverInfo = Field(title="封面")
     basic_info: ParkBasicInfo = Field(title="园区基本信息")
     overall: ParkOverall = Field(title="总体情况")

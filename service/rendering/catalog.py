@@ -15,10 +15,11 @@ from typing import Any
 from service.payloads import FormPayload
 from service.payloads.registry import DOCUMENT_TITLES, model_for
 from service.rendering.compose import compose_official_document
+from service.resources import resource_dir
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "word_templates"
-SAMPLES_DIR = Path(__file__).resolve().parents[2] / "samples"
-SCHEMAS_DIR = Path(__file__).resolve().parents[2] / "payload_schemas"
+TEMPLATES_DIR = resource_dir("word_templates")
+SAMPLES_DIR = resource_dir("samples")
+SCHEMAS_DIR = resource_dir("payload_schemas")
 
 
 class UnknownTemplate(LookupError):
