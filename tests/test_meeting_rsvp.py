@@ -7,6 +7,7 @@ import copy
 import datetime as dt
 import io
 import json
+import re
 from pathlib import Path
 
 import docx
@@ -15,11 +16,17 @@ import pytest
 from service.payloads import PayloadInvalid
 from service.payloads.meeting import deadline_cn
 from service.rendering import render, validate
+from tests import pdf_layout
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = json.loads((ROOT / "samples" / "meeting_rsvp.json").read_text(encoding="utf-8"))
 HEADER = ["序号", "地市", "单位", "姓名", "电话", "参会形式（线上/线下）", "备注"]
 FOOTER = "此表请于2026年3月19日上午10时前通过粤政易报省工信厅园区处汇总"
+
+
+def phone_lines(phone: str) -> str:
+    """A phone cell as python-docx reads it: one number a line (w:br), hyphens w:noBreakHyphen read as "-"."""
+    return "\n".join(n for n in re.split(r"\s*[,，;；、/]\s*|\s+", phone.strip()) if n)
 
 
 def rendered(payload: dict) -> docx.document.Document:
@@ -29,12 +36,12 @@ def rendered(payload: dict) -> docx.document.Document:
 def test_labels_rows_and_footer():
     document = rendered(SAMPLE)
     paragraphs = [p.text for p in document.paragraphs if p.text]
-    assert paragraphs == ["参会回执", FOOTER]
+    assert paragraphs == ["附件2", "参会回执", FOOTER]
     (table,) = document.tables
     rows = [[c.text for c in r.cells] for r in table.rows]
-    assert rows[0] == HEADER
+    assert [h.replace("\n", "") for h in rows[0]] == HEADER
     assert rows[1:] == [
-        [str(i), r["city"], r["organisation"], r["name"], r["phone"], r["mode"], r.get("remark", "")]
+        [str(i), r["city"], r["organisation"], r["name"], phone_lines(r["phone"]), r["mode"], r.get("remark", "")]
         for i, r in enumerate(SAMPLE["rows"], start=1)
     ]
 
@@ -43,7 +50,7 @@ def test_reply_form_without_attendees_has_the_published_empty_rows():
     payload = {k: v for k, v in SAMPLE.items() if k != "rows"}
     document = rendered(payload)
     rows = [[c.text for c in r.cells] for r in document.tables[0].rows]
-    assert rows[0] == HEADER
+    assert [h.replace("\n", "") for h in rows[0]] == HEADER
     assert [r[0] for r in rows[1:]] == ["1", "2", "3", "…"]
     assert all(cell == "" for r in rows[1:] for cell in r[1:])
     assert FOOTER in [p.text for p in document.paragraphs]
@@ -93,3 +100,72 @@ def test_same_attendee_twice():
     (error,) = errors(payload)
     assert (error.loc, error.code) == ("$.rows[5].name", "attendee_duplicate")
     assert "第 3 行" in error.message
+
+
+# --- Print layout (real LibreOffice) and annex mark ---------------------------------------------------------
+
+HEADER_WORDS = ("序号", "地市", "单位", "姓名", "电话", "参会形式", "线上", "线下", "备注", "参会回执")
+
+
+def test_annex_mark_first_paragraph_settable_and_optional():
+    assert next(p.text for p in rendered(SAMPLE).paragraphs if p.text) == "附件2"
+    assert next(p.text for p in rendered({**SAMPLE, "annex_mark": "附件5"}).paragraphs if p.text) == "附件5"
+    assert next(p.text for p in rendered({**SAMPLE, "annex_mark": ""}).paragraphs if p.text) == "参会回执"
+    blank = docx.Document(io.BytesIO(render("meeting_rsvp", blank=True)))
+    first = blank.paragraphs[0]
+    assert first.text == "附件2"
+    assert first.runs[0].element.rPr.rFonts.get(docx.oxml.ns.qn("w:eastAsia")) == "黑体"
+    assert first.runs[0].font.size.pt == 16  # 三号
+
+
+def test_phone_hyphens_do_not_break():
+    document = rendered(SAMPLE)
+    cell = document.tables[0].rows[3].cells[4]._tc
+    assert len(cell.findall(".//" + docx.oxml.ns.qn("w:noBreakHyphen"))) == 2  # 020-87654321-802
+    assert len(cell.findall(".//" + docx.oxml.ns.qn("w:br"))) == 1  # two numbers, two lines
+
+
+LONG_PHONES = {
+    **SAMPLE,
+    "rows": [
+        *SAMPLE["rows"],
+        {
+            "city": "深圳市",
+            "organisation": "深圳市工业和信息化局",
+            "name": "欧阳晓明",
+            "phone": "0755-87654321-123456；+86-13922245678、0756-2123456",
+            "mode": "线上",
+        },
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def layouts(converter) -> dict[str, tuple[list, list]]:
+    out = {}
+    for name, kwargs in (("sample", {"payload": LONG_PHONES}), ("blank", {"blank": True})):
+        document = render("meeting_rsvp", **kwargs)
+        out[name] = (pdf_layout.read_pdf(converter.convert(document)), pdf_layout.text_blocks(document))
+    return out
+
+
+@pytest.mark.parametrize("name", ["sample", "blank"])
+def test_pdf_words_whole_and_inside_the_text_block(layouts, name):
+    pages, blocks = layouts[name]
+    assert all(not page.landscape for page in pages)
+    assert pdf_layout.broken_words(pages, HEADER_WORDS) == []
+    assert pdf_layout.outside_text_block(pages, blocks) == []
+    assert pdf_layout.segments_containing(pages, "附件2")
+    lines = pdf_layout.body_lines(pages[0], pdf_layout.block_for(blocks, pages[0]))
+    assert lines[0].text == "附件2" and lines[0].x0 == pytest.approx(blocks[0].left, abs=1.5)  # flush left
+
+
+def test_pdf_phone_numbers_whole_one_per_line(layouts):
+    pages, _ = layouts["sample"]
+    numbers = [n for r in LONG_PHONES["rows"] for n in re.split(r"\s*[,，;；、/]\s*|\s+", r["phone"]) if n]
+    assert len(numbers) == 9
+    for number in numbers:
+        found = pdf_layout.segments_containing(pages, number)
+        assert found, f"{number} is not whole on one line"
+        # alone on its line of the cell: nothing but the number in that segment
+        assert any(s.text.replace(" ", "") == number for s in found), [s.text for s in found]

@@ -27,7 +27,8 @@ def rendered(template_id: str, payload: dict) -> docx.document.Document:
 
 
 def table_rows(table) -> list[list[str]]:
-    return [[c.text for c in row.cells] for row in table.rows]
+    """Cell texts; a header's explicit line break (申报类别 / （园区/企业）) read as nothing."""
+    return [[c.text.replace("\n", "") for c in row.cells] for row in table.rows]
 
 
 def caption_of(table) -> str:
@@ -52,7 +53,7 @@ def test_sample_is_large_enough():
 def test_city_labels_and_note_of_the_seed_appear():
     document = rendered("city_recommendation_summary", CITY)
     paragraphs = [p.text for p in document.paragraphs if p.text]
-    assert paragraphs[0] == "广州市国家新兴产业发展示范基地创建对象推荐汇总表"
+    assert paragraphs[:2] == ["附件1", "广州市国家新兴产业发展示范基地创建对象推荐汇总表"]
     assert "推荐单位（盖章）：广州市工业和信息化局" in paragraphs
     assert paragraphs[-1] == CITY_NOTE
     for table in document.tables:
@@ -72,7 +73,7 @@ def test_city_rows_in_two_tables_in_priority_order():
 def test_province_table_has_no_remark_column_and_no_note():
     document = rendered("province_recommendation_summary", PROVINCE)
     paragraphs = [p.text for p in document.paragraphs if p.text]
-    assert paragraphs[0] == "国家新兴产业发展示范基地创建对象推荐汇总表"
+    assert paragraphs[:2] == ["附件1", "国家新兴产业发展示范基地创建对象推荐汇总表"]
     assert "推荐单位（盖章）：广东省工业和信息化厅" in paragraphs
     assert CITY_NOTE not in paragraphs
     parks, enterprises = document.tables
