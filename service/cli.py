@@ -18,7 +18,7 @@ from rich.table import Table
 from service.cli_console import console, err_console
 from service.payloads import PayloadInvalid
 from service.payloads.errors import FieldError
-from service.rendering import UnknownTemplate, get_template, list_templates, render, validate
+from service.rendering import TemplateSpec, UnknownTemplate, get_template, list_templates, render, validate
 
 app = typer.Typer(
     name="docgen",
@@ -63,7 +63,7 @@ def load_json(path: Path) -> Any:
         raise fail(f"{path} 不是合法的 JSON：第 {exc.lineno} 行第 {exc.colno} 列，{exc.msg}") from None
 
 
-def spec_or_fail(template_id: str):
+def spec_or_fail(template_id: str) -> TemplateSpec:
     try:
         return get_template(template_id)
     except UnknownTemplate as exc:

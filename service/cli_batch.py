@@ -168,9 +168,10 @@ def batch_command(
         console.print("[bold]失败原因：[/]")
         for c in failed:
             console.print(f"  [red]✗[/] {escape(c.display)}", highlight=False)
-            for e in c.errors:
-                where = "" if e.get("loc", "$") == "$" else f"{escape(e['loc'])} {escape(e.get('label', ''))}："
-                console.print(f"      · {where}[magenta]{e['code']}[/] {escape(e['message'])}", highlight=False)
+            for error in c.errors:
+                loc, label = error.get("loc", "$"), error.get("label", "")
+                where = "" if loc == "$" else f"{escape(loc)} {escape(label)}："
+                console.print(f"      · {where}[magenta]{error['code']}[/] {escape(error['message'])}", highlight=False)
     if report.summary:
         s = report.summary
         counts = f"园区类 {s['parks']} 个，企业类 {s['enterprises']} 个"

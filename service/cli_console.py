@@ -17,7 +17,7 @@ PIPED_MIN_WIDTH = 160
 class CliConsole(Console):
     @property
     def size(self) -> ConsoleDimensions:
-        size = Console.size.fget(self)  # type: ignore[attr-defined]
+        size = super().size
         columns = os.environ.get("COLUMNS", "")
         if columns.isdigit():
             return ConsoleDimensions(int(columns), size.height)

@@ -227,7 +227,7 @@ def conversion_problem(code: str, message: str, retry_after: int | None = None) 
 
 def get_runtime(request: Request) -> Runtime:
     runtime = getattr(request.app.state, "runtime", None)
-    if runtime is None:  # pragma: no cover - only if the lifespan did not run
+    if not isinstance(runtime, Runtime):  # pragma: no cover - only if the lifespan did not run
         raise ProblemError(503, "not_ready", "服务尚未就绪", "服务正在启动，请稍后重试。", headers={"Retry-After": "5"})
     return runtime
 

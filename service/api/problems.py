@@ -266,6 +266,8 @@ def allowed_methods(request: Request) -> list[str]:
     """Every method of every route on this path (Starlette names only the first matching route's)."""
     methods: set[str] = set()
     for route in iter_route_contexts(request.app.routes):
+        if route.path is None:
+            continue
         regex, _, _ = compile_path(route.path)
         if regex.match(request.url.path):
             methods |= set(route.methods or ())
@@ -302,7 +304,8 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     The schemas are referenced by name; `openapi_components()` supplies them.
     """
     out: dict[int | str, dict[str, Any]] = {}
-    for status in (*statuses, "default"):
+    keys: tuple[int | str, ...] = (*statuses, "default")
+    for status in keys:
         name = "ValidationProblem" if status == 422 else "Problem"
         title = "其他错误" if status == "default" else _HTTP.get(int(status), ("", _phrase(int(status)), ""))[1]
         entry: dict[str, Any] = {

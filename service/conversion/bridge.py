@@ -14,11 +14,11 @@ import threading
 from pathlib import Path
 from typing import Any
 
-import uno  # type: ignore[import-not-found]
-from com.sun.star.beans import PropertyValue  # type: ignore[import-not-found]
-from com.sun.star.connection import NoConnectException  # type: ignore[import-not-found]
-from com.sun.star.io import IOException  # type: ignore[import-not-found]
-from com.sun.star.lang import DisposedException, IllegalArgumentException  # type: ignore[import-not-found]
+import uno
+from com.sun.star.beans import PropertyValue
+from com.sun.star.connection import NoConnectException
+from com.sun.star.io import IOException
+from com.sun.star.lang import DisposedException, IllegalArgumentException
 
 from service.conversion.options import PdfOptions
 

@@ -151,7 +151,7 @@ def libreoffice_version(soffice: Path) -> str | None:
 
 def _uno_available() -> bool:
     try:
-        import uno  # type: ignore[import-not-found]  # noqa: F401
+        import uno  # noqa: F401
     except ImportError:
         return False
     return True

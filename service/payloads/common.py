@@ -244,7 +244,7 @@ MediumText = Annotated[str, Field(min_length=1, max_length=500)]
 # --- Year series -----------------------------------------------------------------------------------------
 
 YEARS = (2023, 2024, 2025)
-N = TypeVar("N")
+N = TypeVar("N", bound=Decimal | int)
 
 
 class YearSeries(PayloadModel, Generic[N]):
@@ -260,7 +260,7 @@ class YearSeries(PayloadModel, Generic[N]):
     @property
     def average(self) -> Decimal | None:
         """Mean of the years given (近三年平均值); None when no year is given."""
-        present = [Decimal(v) for v in self.values() if v is not None]  # type: ignore[arg-type]
+        present = [Decimal(v) for v in self.values() if v is not None]
         if not present:
             return None
         return sum(present, Decimal(0)) / len(present)

@@ -36,7 +36,10 @@ COMPOSED = frozenset({"official_document"})
 def model_for(template_id: str) -> type[FormPayload]:
     """The payload model of a document; KeyError for an unknown id."""
     module, _, name = MODEL_PATHS[template_id].partition(":")
-    return getattr(importlib.import_module(module), name)
+    model = getattr(importlib.import_module(module), name)
+    if not (isinstance(model, type) and issubclass(model, FormPayload)):
+        raise TypeError(f"{MODEL_PATHS[template_id]} is not a FormPayload model")
+    return model
 
 
 def attachable_ids() -> list[str]:
