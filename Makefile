@@ -25,6 +25,7 @@ venv: system $(STAMP)
 lint: install
 	$(VENV)/bin/ruff check service tests bench word_templates samples
 	$(VENV)/bin/ruff format --check service tests bench word_templates samples
+	$(VENV)/bin/mypy
 
 test: install lint
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
@@ -48,4 +49,4 @@ bench: install
 	$(PY) bench/load.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache
