@@ -14,6 +14,7 @@ from docx.oxml.ns import qn
 
 from service.payloads import PayloadInvalid
 from service.rendering import render, validate
+from tests import pdf_layout
 
 ROOT = Path(__file__).resolve().parents[1]
 CITY = json.loads((ROOT / "samples" / "city_recommendation_summary.json").read_text(encoding="utf-8"))
@@ -174,3 +175,96 @@ def test_credit_code_check_digit_and_required_fields():
         ("$.region", "required"),
         ("$.rows[1].category", "not_allowed_value"),
     }
+
+
+# --- Print layout (real LibreOffice) and annex mark ---------------------------------------------------------
+
+SUMMARY_WORDS = (
+    "序号",
+    "申报单位名称",
+    "园区/企业名称",
+    "申报类别",
+    "园区/企业",
+    "申报创建领域",
+    "备注",
+    "推荐汇总表",
+    "示范基地",
+    "创建对象",
+    "智能网联新能源汽车",
+    "安全应急装备",
+)
+CAPTIONS = ("园区类", "企业类")
+
+
+def with_parks(payload: dict, parks: int) -> dict:
+    """The sample with `parks` parks (the others moved out) so that the 企业类 caption falls at varying heights."""
+    out = copy.deepcopy(payload)
+    base = next(r for r in out["rows"] if r["category"] == "园区")
+    fields = ["人工智能", "生物制造", "低空装备", "商业航天", "软件", "智能机器人", "清洁低碳氢", "新型储能制造"]
+    park_rows = [
+        {**base, "priority": i + 1, "applicant": f"第{i + 1}产业园区管理委员会", "name": f"第{i + 1}产业园"}
+        | {"creation_field": fields[i % len(fields)]}
+        for i in range(parks)
+    ]
+    for row in park_rows:
+        row.pop("credit_code", None)
+    out["rows"] = park_rows + [r for r in out["rows"] if r["category"] == "企业"]
+    return out
+
+
+LAYOUT_CASES = {
+    "city": ("city_recommendation_summary", {"payload": CITY}),
+    "city_blank": ("city_recommendation_summary", {"blank": True}),
+    "province": ("province_recommendation_summary", {"payload": PROVINCE}),
+    "province_blank": ("province_recommendation_summary", {"blank": True}),
+    **{f"city_{n}_parks": ("city_recommendation_summary", {"payload": with_parks(CITY, n)}) for n in (4, 5, 6)},
+}
+
+
+@pytest.fixture(scope="module")
+def layouts(converter) -> dict[str, tuple[list, list]]:
+    out = {}
+    for name, (template_id, kwargs) in LAYOUT_CASES.items():
+        document = render(template_id, **kwargs)
+        out[name] = (pdf_layout.read_pdf(converter.convert(document)), pdf_layout.text_blocks(document))
+    return out
+
+
+@pytest.mark.parametrize("name", list(LAYOUT_CASES))
+def test_pdf_landscape_words_whole_captions_with_their_tables(layouts, name):
+    pages, blocks = layouts[name]
+    assert pages and all(page.landscape for page in pages)
+    assert all(block.landscape for block in blocks)
+    assert pdf_layout.broken_words(pages, SUMMARY_WORDS) == []
+    assert pdf_layout.stranded_captions(pages, blocks, CAPTIONS) == []
+    assert pdf_layout.outside_text_block(pages, blocks) == []
+    first = pdf_layout.body_lines(pages[0], pdf_layout.block_for(blocks, pages[0]))[0]
+    assert first.text == "附件1" and first.x0 == pytest.approx(blocks[0].left, abs=1.5)  # flush left
+    # the header row repeats on every page a table runs onto (a page with numbered rows)
+    for page in pages:
+        block = pdf_layout.block_for(blocks, page)
+        if not any(line.segments[0].text.isdigit() for line in pdf_layout.body_lines(page, block)):
+            continue
+        assert pdf_layout.segments_containing([page], "申报创建领域"), f"page {page.number} has no header row"
+
+
+def test_pdf_caption_starts_a_page_with_its_table_when_it_would_be_stranded(layouts):
+    """Somewhere in the cases the 企业类 caption does not fit at a page foot: it moves to the next page."""
+    moved = False
+    for name in (n for n in LAYOUT_CASES if n.startswith("city_") and "parks" in n):
+        pages, blocks = layouts[name]
+        for page in pages[1:]:
+            lines = pdf_layout.body_lines(page, pdf_layout.block_for(blocks, page))
+            heads = [line.text for line in lines[:4]]
+            moved = moved or "企业类" in heads
+    assert moved
+
+
+def test_annex_mark_settable_and_optional():
+    def first_text(payload: dict) -> str:
+        return next(p.text for p in rendered("city_recommendation_summary", payload).paragraphs if p.text)
+
+    assert first_text(CITY) == "附件1"
+    assert first_text({**CITY, "annex_mark": "附件3"}) == "附件3"
+    assert first_text({**CITY, "annex_mark": ""}).endswith("推荐汇总表")
+    assert errors("city_recommendation_summary", {**CITY, "annex_mark": "第一页"})
