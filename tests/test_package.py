@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import docx
 import pikepdf
@@ -180,15 +181,66 @@ def test_page_numbers_are_extractable_on_every_page_after_the_cover(park):
         assert r.pages[index].extract_text().rstrip().endswith(f"— {index} —")
 
 
+def stamp_runs(page) -> list[tuple[str, float, float, Any, float]]:
+    """(text, x, y, font dictionary, size) of the "— N —" strings drawn on a page."""
+    found: list[tuple[str, float, float, Any, float]] = []
+
+    def visit(text, cm, tm, font_dict, font_size):
+        if STAMP.fullmatch(text.strip()):
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            found.append((text.strip(), x, y, font_dict, font_size * tm[3] * cm[3]))
+
+    page.extract_text(visitor_text=visit)
+    return found
+
+
+def embedded_glyph_bounds(font_dict: Any, glyph: str) -> tuple[float, float, float, float]:
+    """Bounds of a glyph read from the font program embedded in the PDF (1/1000 em)."""
+    from fontTools.cffLib import CFFFontSet
+    from fontTools.pens.boundsPen import BoundsPen
+
+    program = font_dict["/FontDescriptor"]["/FontFile3"].get_object().get_data()
+    cff = CFFFontSet()
+    cff.decompile(io.BytesIO(program), None)
+    charstrings = cff[cff.fontNames[0]].CharStrings
+    pen = BoundsPen(charstrings)
+    charstrings[glyph].draw(pen)
+    return pen.bounds
+
+
+def test_page_numbers_are_an_embedded_songti_face_at_14_pt(park):
+    package, _ = park
+    r = reader(package.merged_pdf)
+    expected = subprocess.run(
+        ["fc-match", "-f", "%{postscriptname}", "宋体"], capture_output=True, text=True, check=True
+    ).stdout
+    for index in (1, 2, len(r.pages) - 1):
+        [(_, _, _, font, size)] = stamp_runs(r.pages[index])
+        assert size == pytest.approx(14)
+        assert font["/BaseFont"].split("+", 1)[1] == expected  # the face 宋体 maps to, subset-tagged
+        descriptor = font["/FontDescriptor"]
+        assert descriptor["/FontFile3"]["/Subtype"] == "/Type1C"
+    out = subprocess.run(["pdffonts", "-"], input=package.merged_pdf, capture_output=True, check=True).stdout
+    rows = out.decode().splitlines()[2:]
+    assert rows and all(row.split()[-5] == "yes" for row in rows), out.decode()  # emb column: every font
+    assert not any("Times" in row for row in rows)
+
+
 def test_page_numbers_are_placed_as_gb_t_9704(park):
     package, _ = park
     r = reader(package.merged_pdf)
     for index in range(1, len(r.pages)):
         page = r.pages[index]
         width = float(page.mediabox.width)
-        _, x, y = stamps(page)[0]
-        assert y == pytest.approx(28 * MM - 0.23 * 14, abs=0.5)  # the dashes 7 mm below the type area
-        text_width = (2 * 1000 + 2 * 250 + 500 * len(str(index))) * 14 / 1000
+        _, x, y, font, size = stamp_runs(page)[0]
+        if index == 1:
+            _, dash_bottom, _, dash_top = embedded_glyph_bounds(font, "emdash")
+            dash_middle = (dash_bottom + dash_top) / 2000 * size
+        assert y + dash_middle == pytest.approx(28 * MM, abs=0.5)  # the dashes 7 mm below the type area
+        first = int(font["/FirstChar"])
+        widths = font["/Widths"]
+        text_width = sum(widths[b - first] for b in f"— {index} —".encode("cp1252")) * size / 1000
         if index % 2:
             assert x + text_width == pytest.approx(width - 26 * MM - 14, abs=0.5)  # odd: right, one char in
         else:
@@ -455,12 +507,12 @@ def test_cli_builds_the_package_and_infers_the_template(tmp_path):
 # --- reproducible LibreOffice output -------------------------------------------------------------------------
 
 
-def test_font_normalisation_removes_the_unique_ids_and_keeps_the_rendering(small, tmp_path):
+def test_font_normalisation_removes_the_unique_ids_and_keeps_the_rendering(small, converter, tmp_path):
     from service.packaging.convert import docx_to_pdf
     from service.packaging.listing import without_footers
     from service.packaging.reproducible import eexec_decrypt, normalise_fonts
 
-    raw = docx_to_pdf(without_footers(small.application_docx))
+    raw = docx_to_pdf(converter, without_footers(small.application_docx))
     pdf = pikepdf.open(io.BytesIO(raw))
     assert normalise_fonts(pdf) >= 1
     normalised = io.BytesIO()

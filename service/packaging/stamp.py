@@ -7,10 +7,9 @@ Placement (GB/T 9704 §7.5, measured from the page's visible box so that any pag
   * Odd numbers right-aligned one character (14 pt) in from the right edge of the type area (26 mm margin),
     even numbers left-aligned one character in from the left edge (28 mm margin).
 
-Font: the standard Times-Roman Type 1 font with WinAnsiEncoding, where byte 0x97 is the em dash. It needs no
-embedding (every PDF viewer and printer provides it, metric-compatible with Times New Roman as the standard
-asks for digits), adds ~200 bytes per document, and text extraction returns exactly "— N —" (checked by the
-tests with pypdf).
+Font: the 宋体 face of the documents (Noto Serif CJK SC through system/fontconfig), subset-embedded at 四号
+(see `stamp_font`): every viewer and printer draws the same glyphs, and text extraction returns exactly
+"— N —" (checked by the tests).
 
 Room for the number: each page's content is measured (the painted area of its content stream: text, paths,
 images and form XObjects, clipped, in page space). When the content reaches into the band the number occupies
@@ -28,18 +27,25 @@ from dataclasses import dataclass
 import pikepdf
 from pikepdf import Name
 
+from service.packaging.stamp_font import FIRST_CHAR, GLYPH_NAMES, LAST_CHAR, stamp_font
+
 MM = 72 / 25.4
 FONT_SIZE = 14.0  # 四号
 CHAR = FONT_SIZE  # "one character" of 四号
-DASH_HEIGHT = 0.23 * FONT_SIZE  # Times-Roman's em dash sits about 0.23 em above the baseline
-BASELINE = 28 * MM - DASH_HEIGHT  # dashes 7 mm below a type area ending 35 mm above the bottom
+DASH_LINE = 28 * MM  # the dashes 7 mm below a type area ending 35 mm above the bottom
 RIGHT_MARGIN, LEFT_MARGIN = 26 * MM, 28 * MM
-CLEAR_TOP = BASELINE + 0.68 * FONT_SIZE + 1.5 * MM  # digits' cap height plus a small gap
 MIN_SCALE = 0.5
 FONT_RESOURCE = "/DGPageNo"
 
-# Times-Roman advance widths (AFM, 1/1000 em) of what the stamp uses.
-_WIDTHS = {"—": 1000, " ": 250, **{d: 500 for d in "0123456789"}}
+
+def baseline() -> float:
+    """Height of the stamp's baseline above the page bottom: the em dash's middle lies on `DASH_LINE`."""
+    return DASH_LINE - stamp_font().dash_middle * FONT_SIZE
+
+
+def clear_top() -> float:
+    """Top of the band the number occupies: the digits' height plus a small gap."""
+    return baseline() + stamp_font().digit_top * FONT_SIZE + 1.5 * MM
 
 
 def stamp_text(number: int) -> str:
@@ -47,7 +53,7 @@ def stamp_text(number: int) -> str:
 
 
 def text_width(text: str, size: float = FONT_SIZE) -> float:
-    return sum(_WIDTHS[c] for c in text) * size / 1000
+    return stamp_font().text_width(text, size)
 
 
 @dataclass(frozen=True)
@@ -64,9 +70,34 @@ def visible_box(page: pikepdf.Page) -> tuple[float, float, float, float]:
 
 
 def make_font(pdf: pikepdf.Pdf) -> pikepdf.Object:
+    """The embedded page-number font as an indirect object of `pdf` (one per document, shared by its pages)."""
+    font = stamp_font()
+    program = pikepdf.Stream(pdf, font.program)
+    program.Subtype = Name.Type1C
+    descriptor = pikepdf.Dictionary(
+        Type=Name.FontDescriptor,
+        FontName=Name("/" + font.base_font),
+        FontFamily=pikepdf.String(font.family),
+        Flags=32 | 2,  # non-symbolic (standard Latin names), serif
+        FontBBox=pikepdf.Array(list(font.bbox)),
+        ItalicAngle=0,
+        Ascent=font.ascent,
+        Descent=font.descent,
+        CapHeight=round(font.digit_top * 1000),
+        StemV=80,
+        CharSet=pikepdf.String("".join(f"/{GLYPH_NAMES[c]}" for c in sorted(GLYPH_NAMES, key=GLYPH_NAMES.get))),
+        FontFile3=pdf.make_indirect(program),
+    )
     return pdf.make_indirect(
         pikepdf.Dictionary(
-            Type=Name.Font, Subtype=Name.Type1, BaseFont=Name("/Times-Roman"), Encoding=Name.WinAnsiEncoding
+            Type=Name.Font,
+            Subtype=Name.Type1,
+            BaseFont=Name("/" + font.base_font),
+            Encoding=Name.WinAnsiEncoding,
+            FirstChar=FIRST_CHAR,
+            LastChar=LAST_CHAR,
+            Widths=pikepdf.Array([font.code_width(code) for code in range(FIRST_CHAR, LAST_CHAR + 1)]),
+            FontDescriptor=pdf.make_indirect(descriptor),
         )
     )
 
@@ -102,7 +133,7 @@ def stamp_stream(number: int, box: tuple[float, float, float, float], font_name:
     encoded = text.encode("cp1252")  # "—" → 0x97 in WinAnsiEncoding
     return (
         b"q 0 g 0 Tr 0 Tc 0 Tw 100 Tz 0 Ts BT "
-        + f"{font_name} {FONT_SIZE:g} Tf {x:.3f} {y0 + BASELINE:.3f} Td (".encode()
+        + f"{font_name} {FONT_SIZE:g} Tf {x:.3f} {y0 + baseline():.3f} Td (".encode()
         + encoded
         + b") Tj ET Q\n"
     )
@@ -115,7 +146,7 @@ def make_room(page: pikepdf.Page, box: tuple[float, float, float, float]) -> flo
         return 1.0
     bx0, by0, bx1, by1 = box
     _, cy0, _, cy1 = bbox
-    band_top = by0 + CLEAR_TOP
+    band_top = by0 + clear_top()
     if cy0 >= band_top:
         return 1.0
     top = min(cy1, by1)
