@@ -324,6 +324,22 @@ def test_bundle_zip_is_readable_as_a_disc(first: tuple[Path, Any]) -> None:
     assert len(pdf.pages) >= 3
 
 
+def test_delivery_zip_names_read_right_in_info_zip(first: tuple[Path, Any]) -> None:
+    """The delivery ZIP was once marked as made on MS-DOS: Debian's `unzip -Z1` listed its names as mojibake."""
+    out, _ = first
+    if shutil.which("unzip") is None:
+        pytest.skip("Info-ZIP unzip is not installed")
+    listed = subprocess.run(["unzip", "-Z1", str(out / ZIP_NAME)], capture_output=True, check=True,
+                            env={"LC_ALL": "C.UTF-8"}).stdout.decode("utf-8").splitlines()  # fmt: skip
+    with zipfile.ZipFile(out / ZIP_NAME) as zf:
+        assert listed == zf.namelist()
+        assert {i.create_system for i in zf.infolist()} == {3}
+        assert all(i.flag_bits & 0x800 for i in zf.infolist())  # every name here has Chinese in it
+    assert "广州市推荐材料/报告.txt" in listed
+    assert f"广州市推荐材料/{SUMMARY}.pdf" in listed
+    assert f"广州市推荐材料/园区类/01_{PARKS[0][1]}/完整申报材料.pdf" in listed
+
+
 def test_province_rollup_of_the_city_output(first: tuple[Path, Any], pool: Any, tmp_path: Path) -> None:
     from service.batch import rollup
 
@@ -404,3 +420,69 @@ def test_embedded_runner_queue_cancel_shutdown_and_resume(tmp_path: Path) -> Non
     assert restarted.cancel("first").state is JobState.COMPLETED  # a finished job is left as it is
     restarted.shutdown()
     store.close()
+
+
+# --- the store's schema version -------------------------------------------------------------------------------
+
+
+def _user_version(path: Path) -> int:
+    with sqlite3.connect(path) as conn:
+        return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def test_store_at_the_current_version_opens_unchanged(tmp_path: Path) -> None:
+    from service.batch import BatchStore
+    from service.batch.store import SCHEMA_VERSION
+
+    db = tmp_path / "state.db"
+    with BatchStore(db) as store:
+        store.create_job("j", tmp_path / "m.json", tmp_path / "out")
+    assert _user_version(db) == SCHEMA_VERSION
+    with BatchStore(db) as store:
+        assert store.get_job("j") is not None
+    assert _user_version(db) == SCHEMA_VERSION
+
+
+def test_store_from_an_older_version_is_migrated_step_by_step(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from service.batch import BatchStore
+    from service.batch import store as store_module
+
+    db = tmp_path / "state.db"
+    sqlite3.connect(db).close()  # version 0: a database the store never wrote
+    with BatchStore(db) as store:
+        store.create_job("j", tmp_path / "m.json", tmp_path / "out")
+    assert _user_version(db) == 1
+    # A later schema: the step 1 → 2 runs on the existing data and only once.
+    ran: list[int] = []
+
+    def add_note(c: sqlite3.Connection) -> None:
+        ran.append(1)
+        c.execute("ALTER TABLE jobs ADD COLUMN note TEXT DEFAULT '旧任务'")
+
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 2)
+    monkeypatch.setitem(store_module.MIGRATIONS, 1, add_note)
+    with BatchStore(db) as store:
+        assert store.get_job("j") is not None
+    with BatchStore(db):
+        pass
+    assert ran == [1]
+    assert _user_version(db) == 2
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT id, note FROM jobs").fetchall() == [("j", "旧任务")]
+
+
+def test_store_from_a_newer_docgen_is_refused(tmp_path: Path) -> None:
+    from service.batch import BatchStore, StoreTooNew
+    from service.batch.store import SCHEMA_VERSION
+
+    db = tmp_path / "state.db"
+    with BatchStore(db) as store:
+        store.create_job("j", tmp_path / "m.json", tmp_path / "out")
+    with sqlite3.connect(db) as conn:
+        conn.execute(f"PRAGMA user_version={SCHEMA_VERSION + 1}")
+    with pytest.raises(StoreTooNew) as caught:
+        BatchStore(db)
+    assert caught.value.code == "store_version_too_new"
+    message = str(caught.value)
+    assert str(db) in message and f"版本为 {SCHEMA_VERSION + 1}" in message and "升级 docgen" in message
+    assert _user_version(db) == SCHEMA_VERSION + 1  # left as it was

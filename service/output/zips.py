@@ -1,7 +1,9 @@
 """Deterministic ZIP archives: the same entries give the same bytes, and every unzip tool shows the names right.
 
 Every entry gets
-- the UTF-8 "language encoding" flag (general purpose bit 11), so Chinese names are read as UTF-8;
+- the UTF-8 "language encoding" flag (general purpose bit 11), so Chinese names are read as UTF-8 (zipfile
+  clears flag_bits when it writes an entry and sets the flag again for names that are not ASCII: pure ASCII
+  names, as in a .docx, go without it, which every reader takes the same way);
 - "made by Unix" (create_system 3) with Unix modes (0o100644 files, 0o040755 folders plus the MS-DOS folder
   bit). Not MS-DOS: Debian's Info-ZIP `unzip` re-encodes the names of DOS-made archives through the OEM code
   page even when the UTF-8 flag is set, so `unzip -Z1` would list mojibake;
