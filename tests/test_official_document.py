@@ -231,6 +231,31 @@ def test_signature_without_seal():
     assert _ind(date)["rightChars"] == "350"
 
 
+def test_composer_sets_sizes_and_indents_the_schema_valid_template_leaves_as_defaults():
+    """The template holds plain numbers where the layout depends on the text (no Jinja inside numeric
+    attributes); the composer writes the computed values into the rendered notice and drops its anchors."""
+    template = (kit.TEMPLATES_DIR / "official_document.docx").read_bytes()
+    xml = zipfile.ZipFile(io.BytesIO(template)).read("word/document.xml").decode()
+    assert '="{{' not in xml and '="{%' not in xml
+    long_mark = "中华人民共和国工业和信息化部办公厅与国家发展和改革委员会办公厅"  # wider than 156 mm at 初号
+    blocks = [{"text": "内容。"}]
+    attachments = [{"title": "甲表", "blocks": blocks}, {"title": "乙表", "blocks": blocks}]
+    payload = small_notice(issuer_mark=long_mark, with_seal=False, attachments=attachments)
+    data = render("official_document", payload)
+    document = open_docx(data)
+    mark = next(p for p in document.paragraphs if p.text == long_mark)
+    size = int(mark.runs[0]._r.rPr.find(qn("w:sz")).get(qn("w:val")))
+    assert size < 84 and size == int(mark.runs[0]._r.rPr.find(qn("w:szCs")).get(qn("w:val")))
+    assert int(mark._p.pPr.find(qn("w:spacing")).get(qn("w:line"))) == size * 10
+    first, second = paragraph(document, "附件：1.甲表"), paragraph(document, "2.乙表")
+    assert (_ind(first)["leftChars"], _ind(first)["hangingChars"], _ind(first)["hanging"]) == ("600", "400", "1280")
+    assert (_ind(second)["leftChars"], _ind(second)["hangingChars"], _ind(second)["hanging"]) == ("600", "100", "320")
+    date = paragraph(document, "2026年3月25日")
+    assert (_ind(date)["rightChars"], _ind(date)["right"]) == ("350", "1120")
+    names = [b.get(qn("w:name")) for b in document.element.body.iter(qn("w:bookmarkStart"))]
+    assert not [n for n in names if n and n.startswith("_layout_")]
+
+
 def test_attachment_note_hangs_under_the_first_item():
     lines = attachment_lines(["甲表", "乙表"])
     assert [line.text for line in lines] == ["附件：1.甲表", "2.乙表"]

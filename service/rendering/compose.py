@@ -33,7 +33,7 @@ from typing import Any
 
 import docx
 from docx.document import Document
-from docx.oxml.ns import qn
+from docx.oxml.ns import nsmap, qn
 from lxml import etree
 
 from service.payloads.official_document import (
@@ -74,6 +74,16 @@ RULE_LINE_TWIPS = round((4 - 2.96) * MM_TWIPS)
 PAGE_NUMBER_BELOW_TYPE_AREA_TWIPS = round(7 * MM_TWIPS)
 DASH_ABOVE_FOOTER_BOTTOM_TWIPS = round(3.9 * MM_TWIPS)
 _ATTACHMENT_MARK = re.compile(r"附件\s*\d*")
+
+# Hidden bookmarks that mark the template's paragraphs whose numbers the composer sets after rendering (a Jinja
+# tag inside a numeric attribute would make the template itself schema-invalid); removed once applied.
+ANCHORS = {
+    "mark": "_layout_issuer_mark",
+    "rule": "_layout_red_rule",
+    "attachment": "_layout_attachment_line",
+    "name": "_layout_signature",
+    "date": "_layout_date",
+}
 
 
 # --- Layout values the template cannot compute ---------------------------------------------------------------
@@ -172,28 +182,108 @@ def layout_for(doc: _Document | Blank) -> Layout:
     )
 
 
+def _template_defaults() -> dict[str, int]:
+    """The numbers the template holds until the composer sets them: a 初号 mark, one attachment, a sealed
+    document's date."""
+    mark_line = MARK_MAX_HALF_POINTS * 10
+    one = attachment_lines(["附件"])[0]
+    return {
+        "mark_half_points": MARK_MAX_HALF_POINTS,
+        "mark_line": mark_line,
+        "mark_before": TYPE_AREA_TOP_TO_MARK_TWIPS + MARK_BOX_ABOVE_LINE_TWIPS,
+        "rule_line": RULE_LINE_TWIPS,
+        "attachment_left_chars": one.left_chars,
+        "attachment_left": one.left,
+        "attachment_hanging_chars": one.hanging_chars,
+        "attachment_hanging": one.hanging,
+        "right_chars": 400,
+        "right": 400 * CHAR_TWIPS // 100,
+    }
+
+
+TEMPLATE_DEFAULTS = _template_defaults()
+
+
+def _anchored(document: Document) -> dict[str, list[etree._Element]]:
+    """The paragraphs each anchor marks, in document order; the anchors themselves are removed."""
+    names = {name: key for key, name in ANCHORS.items()}
+    found: dict[str, list[etree._Element]] = {key: [] for key in ANCHORS}
+    body = document.element.body
+    ids: set[str] = set()
+    for start in list(body.iter(qn("w:bookmarkStart"))):
+        key = names.get(start.get(qn("w:name")) or "")
+        if key is None:
+            continue
+        found[key].append(start.getparent())
+        ids.add(start.get(qn("w:id")) or "")
+        start.getparent().remove(start)
+    for end in list(body.iter(qn("w:bookmarkEnd"))):
+        if end.get(qn("w:id")) in ids:
+            end.getparent().remove(end)
+    return found
+
+
+def _set(parent: etree._Element, path: str, **attrs: int) -> None:
+    """Set numbers on an element the template already holds (so attribute order, hence the bytes, stay)."""
+    element = parent.find(path, namespaces={"w": nsmap["w"]})
+    if element is None:
+        raise ComposeError(f"公文模板缺少排版元素（{path}）")
+    for name, value in attrs.items():
+        element.set(qn(f"w:{name}"), str(value))
+
+
+def apply_layout(document: Document, layout: Layout | None, attlist: list[AttachmentLine]) -> None:
+    """Write the computed sizes and indents into the rendered notice's marked paragraphs."""
+    found = _anchored(document)
+    if layout is None:
+        return
+    for p in found["mark"]:
+        _set(p, "w:pPr/w:spacing", before=layout.mark_before, line=layout.mark_line)
+        for r in p.iter(qn("w:r")):
+            _set(r, "w:rPr/w:sz", val=layout.mark_half_points)
+            _set(r, "w:rPr/w:szCs", val=layout.mark_half_points)
+    for p in found["rule"]:
+        _set(p, "w:pPr/w:spacing", line=layout.rule_line)
+    if len(found["attachment"]) != len(attlist):
+        raise ComposeError("公文模板的附件说明行数与附件数不符")
+    for p, line in zip(found["attachment"], attlist, strict=True):
+        _set(p, "w:pPr/w:ind", leftChars=line.left_chars, left=line.left)
+        _set(p, "w:pPr/w:ind", hangingChars=line.hanging_chars, hanging=line.hanging)
+    for key, chars, twips in (
+        ("name", layout.name_right_chars, layout.name_right),
+        ("date", layout.date_right_chars, layout.date_right),
+    ):
+        for p in found[key]:
+            _set(p, "w:pPr/w:ind", rightChars=chars, right=twips)
+
+
 # --- Rendering the parts ---------------------------------------------------------------------------------------
 
 
-def _render_notice(doc: _Document | Blank, titles: list[str]) -> bytes:
+def _render_notice(doc: _Document | Blank, titles: list[str], layout: Layout) -> Document:
     prepared = TEMPLATES.get(TEMPLATE_PATH)
     blank = isinstance(doc, Blank)
     listed = [] if blank else (doc.attachment_list if doc.attachment_list is not None else titles)
+    attlist = attachment_lines(listed)
     context: dict[str, Any] = {
         "p": doc,
         "blank": blank,
         "mode": "document",
         "body": [] if blank else number_blocks(doc.body),
-        "attlist": attachment_lines(listed),
-        "layout": layout_for(doc),
+        "attlist": attlist,
+        "layout": layout,
     }
-    return prepared.render(context)
+    document = docx.Document(io.BytesIO(prepared.render(context)))
+    apply_layout(document, layout, attlist)
+    return document
 
 
-def _render_text_attachment(title: str, blocks: list[NumberedBlock]) -> bytes:
+def _render_text_attachment(title: str, blocks: list[NumberedBlock]) -> Document:
     prepared = TEMPLATES.get(TEMPLATE_PATH)
     context = {"mode": "attachment", "title": "\n".join(break_title(title)), "body": blocks, "blank": False}
-    return prepared.render(context)
+    document = docx.Document(io.BytesIO(prepared.render(context)))
+    apply_layout(document, None, [])
+    return document
 
 
 def _render_attachment(att: Attachment, render: Render) -> tuple[str, Document]:
@@ -204,7 +294,7 @@ def _render_attachment(att: Attachment, render: Render) -> tuple[str, Document]:
         part = docx.Document(io.BytesIO(data))
         return att.title or _own_title(part) or DOCUMENT_TITLES[ref.template_id], part
     title = att.title or ""
-    return title, docx.Document(io.BytesIO(_render_text_attachment(title, number_blocks(att.blocks or []))))
+    return title, _render_text_attachment(title, number_blocks(att.blocks or []))
 
 
 def _own_title(part: Document) -> str:
@@ -256,8 +346,8 @@ def footer_for_page_numbers(sect: etree._Element, extra_twips: int = 0) -> None:
 def compose_document(doc: _Document | Blank, render: Render) -> Document:
     """The notice with its forwarded documents and attachments, as a python-docx Document."""
     attachments = [] if isinstance(doc, Blank) else [_render_attachment(a, render) for a in doc.attachments]
-    master = docx.Document(io.BytesIO(_render_notice(doc, [title for title, _ in attachments])))
     layout = layout_for(doc)
+    master = _render_notice(doc, [title for title, _ in attachments], layout)
     extra = 0
     if layout.letter:
         from service.rendering.letter import letter_first_page

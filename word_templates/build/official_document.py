@@ -2,8 +2,10 @@
 
 The template holds the notice itself (版头, 标题, 主送机关, 正文, 附件说明, 署名, 成文日期, 附注, 公开方式);
 `service.rendering.compose` renders it and appends the forwarded documents and the attachments. Values that
-depend on the text's width (the size of the 发文机关标志, the indents of 附件说明, 署名 and 成文日期) come from
-the composer as context (`layout`, `attlist`), so the template stays declarative.
+depend on the text's width (the size of the 发文机关标志, the indents of 附件说明, 署名 and 成文日期) are set by
+the composer after rendering: the template holds valid default numbers there (a Jinja tag inside a numeric
+attribute breaks the OOXML schema) and marks each such paragraph with a hidden bookmark (`compose.ANCHORS`),
+which the composer finds, fills in and removes.
 
 The same template renders a text attachment (`mode == "attachment"`): only its title and body blocks.
 """
@@ -17,6 +19,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from service.rendering import ooxml_order
+from service.rendering.compose import ANCHORS, TEMPLATE_DEFAULTS
 from word_templates.build import kit
 
 # GB/T 9704-2012 page in twips (official-formats.md): the kit's millimetres round 28 mm down to 1587. The
@@ -50,6 +53,19 @@ def odd_even_page_numbers(doc) -> None:
 def _ind(p, **attrs: str) -> None:
     """Replace the paragraph's w:ind with the given attributes (values may be Jinja expressions)."""
     ooxml_order.replace_child(p._p.get_or_add_pPr(), "w:ind", **attrs)
+
+
+def _anchor(p, key: str) -> None:
+    """Mark the paragraph for the composer with a hidden bookmark; each key marks one template paragraph, so
+    its position in ANCHORS is a unique, stable bookmark id."""
+    bookmark_id = str(list(ANCHORS).index(key) + 1)
+    start = ooxml_order.new_element("w:bookmarkStart")
+    start.set(qn("w:id"), bookmark_id)
+    start.set(qn("w:name"), ANCHORS[key])
+    end = ooxml_order.new_element("w:bookmarkEnd")
+    end.set(qn("w:id"), bookmark_id)
+    p._p.append(start)
+    p._p.append(end)
 
 
 def _tag(doc, text: str) -> None:
@@ -90,19 +106,21 @@ def _header(doc) -> None:
     _tag(doc, "{%p else %}")
     mark = kit.paragraph(doc, "", align="center", indent_chars=0)
     _off_grid(mark)
-    # top of the mark 35 mm below the top of the type area; line height follows the mark's size
+    # top of the mark 35 mm below the top of the type area; line height follows the mark's size (the composer
+    # sets both and the size for the actual name; the defaults are those of a 初号 mark)
     ooxml_order.child(
         mark._p.get_or_add_pPr(),
         "w:spacing",
-        before="{{ layout.mark_before }}",
+        before=TEMPLATE_DEFAULTS["mark_before"],
         after="0",
-        line="{{ layout.mark_line }}",
+        line=TEMPLATE_DEFAULTS["mark_line"],
         lineRule="exact",
     )
+    _anchor(mark, "mark")
     run = _run(mark, "{{ p.issuer_mark }}", kit.XIAOBIAOSONG, size=kit.SIZE["初号"], color=kit.RED, tight=False)
     rpr = run._r.get_or_add_rPr()
-    ooxml_order.child(rpr, "w:sz", val="{{ layout.mark_half_points }}")
-    ooxml_order.child(rpr, "w:szCs", val="{{ layout.mark_half_points }}")
+    ooxml_order.child(rpr, "w:sz", val=TEMPLATE_DEFAULTS["mark_half_points"])
+    ooxml_order.child(rpr, "w:szCs", val=TEMPLATE_DEFAULTS["mark_half_points"])
     _blank_line(doc, 2)
     _tag(doc, "{%p if p.document_number %}")
     kit.paragraph(doc, "{{ p.document_number }}", align="center", indent_chars=0)
@@ -111,7 +129,10 @@ def _header(doc) -> None:
     rule = kit.paragraph(doc, "", indent_chars=0)
     _off_grid(rule)
     rule_ppr = rule._p.get_or_add_pPr()
-    ooxml_order.child(rule_ppr, "w:spacing", before="0", after="0", line="{{ layout.rule_line }}", lineRule="exact")
+    ooxml_order.child(
+        rule_ppr, "w:spacing", before="0", after="0", line=TEMPLATE_DEFAULTS["rule_line"], lineRule="exact"
+    )
+    _anchor(rule, "rule")
     border = ooxml_order.child(rule_ppr, "w:pBdr")
     ooxml_order.child(border, "w:bottom", val="single", sz="12", space="0", color="FF0000")
     _tag(doc, "{%p endif %}")
@@ -153,13 +174,15 @@ def _closing(doc) -> None:
     _blank_line(doc)
     _tag(doc, "{%p for a in attlist %}")
     p = kit.paragraph(doc, "", align="justify")
+    # indents per line from the composer (defaults: a single attachment, "附件：" hanging)
     _ind(
         p,
-        leftChars="{{ a.left_chars }}",
-        left="{{ a.left }}",
-        hangingChars="{{ a.hanging_chars }}",
-        hanging="{{ a.hanging }}",
+        leftChars=TEMPLATE_DEFAULTS["attachment_left_chars"],
+        left=TEMPLATE_DEFAULTS["attachment_left"],
+        hangingChars=TEMPLATE_DEFAULTS["attachment_hanging_chars"],
+        hanging=TEMPLATE_DEFAULTS["attachment_hanging"],
     )
+    _anchor(p, "attachment")
     _run(p, "{{ a.text }}")
     _tag(doc, "{%p endfor %}")
     _tag(doc, "{%p endif %}")
@@ -172,13 +195,15 @@ def _closing(doc) -> None:
     for text, key in (("{{ p.signature }}", "name"), ("{{ p.date|date_cn }}", "date")):
         p = kit.paragraph(doc, "", align="right")
         p.paragraph_format.keep_with_next = True
+        # right indents from the composer (defaults: 4 characters, the date of a sealed document)
         _ind(
             p,
             firstLineChars="0",
             firstLine="0",
-            rightChars=f"{{{{ layout.{key}_right_chars }}}}",
-            right=f"{{{{ layout.{key}_right }}}}",
+            rightChars=TEMPLATE_DEFAULTS["right_chars"],
+            right=TEMPLATE_DEFAULTS["right"],
         )
+        _anchor(p, key)
         _run(p, text, tight=False)
     _tag(doc, "{%p endif %}")
     _tag(doc, "{%p if p.note_text %}")
