@@ -1,6 +1,7 @@
 """Attachments: what an applicant supplies for 三、附件清单 items 1–8, checked and normalised to PDF pages.
 
-Accepted: PDF (opened with qpdf; a damaged file that qpdf can rebuild is repaired and the repair reported),
+Accepted: PDF (opened with qpdf; a damaged file that qpdf can rebuild is repaired and the repair reported;
+filled form fields are flattened into the pages, see `forms`),
 JPEG/PNG (placed on an A4 page) and DOCX (converted by the LibreOffice pool). The type is read from the file's
 content, not trusted from its name. Everything else, and every file over a limit, raises `AttachmentError`
 naming the file — before any conversion starts, so that a bad package fails fast.
@@ -36,6 +37,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from service.packaging.convert import ConversionFailed
 from service.packaging.errors import AttachmentError, Repair
+from service.packaging.forms import flatten_forms
 from service.packaging.reproducible import normalise_fonts
 
 MB = 1024 * 1024
@@ -238,6 +240,7 @@ def load(att: Attachment, number: int, limits: PackageLimits, convert: Converter
     repair = None
     if kind == "pdf":
         pdf, repair = open_pdf(att.name, att.item, data)
+        flatten_forms(pdf)  # filled fields would not survive the merge: draw them into the pages
     elif kind in ("jpeg", "png"):
         pdf = image_to_pdf(att.name, data, limits)
     else:
