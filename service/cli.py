@@ -154,16 +154,21 @@ def render_command(
             raise CliFailure() from None
         docx = render(template_id, validated)
         applicant = validated.model.applicant_name()
-    data = docx if kind == "docx" else _to_pdf(docx, pdfa=kind == "pdfa", title=spec.title, author=applicant)
+    from service.rendering.titles import document_title
+
+    # a 公文's PDF Title is its own 标题, as in its .docx; the template's title stays the Subject
+    title = document_title(template_id, None if blank else validated)
+    pdfa = kind == "pdfa"
+    data = docx if kind == "docx" else _to_pdf(docx, pdfa=pdfa, title=title, author=applicant, subject=spec.title)
     write_atomically(out, data)
     console.print(f"[green]✓ 已生成[/] {out}（{len(data) / 1024:.0f} KB）")
 
 
-def _to_pdf(docx: bytes, *, pdfa: bool, title: str, author: str) -> bytes:
+def _to_pdf(docx: bytes, *, pdfa: bool, title: str, author: str, subject: str) -> bytes:
     from service.conversion import ConversionError, PdfOptions, convert_to_pdf, shutdown_default_pool
 
     try:
-        return convert_to_pdf(docx, PdfOptions(pdfa=pdfa, title=title, author=author, subject=title))
+        return convert_to_pdf(docx, PdfOptions(pdfa=pdfa, title=title, author=author, subject=subject))
     except ConversionError as exc:
         raise fail(exc.message) from None
     finally:

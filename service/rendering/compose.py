@@ -51,6 +51,7 @@ from service.payloads.registry import DOCUMENT_TITLES
 from service.rendering import ooxml_order
 from service.rendering.docx_merge import ComposeError, DocumentMerger, save_deterministic
 from service.rendering.engine import TEMPLATES
+from service.rendering.titles import document_title
 from service.rendering.values import Blank
 
 __all__ = ["ComposeError", "attachment_lines", "break_title", "compose_official_document", "layout_for"]
@@ -373,7 +374,7 @@ def compose_official_document(doc: OfficialDocument | Blank, render: Render) -> 
     after conversion) is the notice's own."""
     master = compose_document(doc, render)
     kind = DOCUMENT_TITLES[TEMPLATE_ID]
-    title = kind if isinstance(doc, Blank) else doc.document_title()
+    title = document_title(TEMPLATE_ID, None if isinstance(doc, Blank) else doc)
     creator = "" if isinstance(doc, Blank) else doc.applicant_name()
     return save_deterministic(master, {"title": title, "author": creator, "subject": kind})
 

@@ -81,7 +81,10 @@ async def create_document(
     data = await runtime.render(spec.id, validated)
     applicant = validated.model.applicant_name()
     if fmt != "docx":
-        data = await runtime.to_pdf(spec.id, data, pdfa=fmt == "pdfa", title=spec.title, author=applicant)
+        from service.rendering.titles import document_title
+
+        title = document_title(spec.id, validated)  # a 公文's own 标题, as in its .docx
+        data = await runtime.to_pdf(spec.id, data, pdfa=fmt == "pdfa", title=title, author=applicant)
     ext = "docx" if fmt == "docx" else "pdf"
     headers["Content-Disposition"] = content_disposition(
         download_name(spec.file_stem, applicant, ext), f"{spec.id}.{ext}"
