@@ -37,7 +37,18 @@ from service.api.problems import (
     problem_responses,
     size_text,
 )
-from service.api.routers import batches, docs, documents, health, packages, templates, validate
+from service.api.routers import (
+    batch_preflight,
+    batches,
+    docs,
+    documents,
+    health,
+    packages,
+    template_extras,
+    templates,
+    validate,
+    workbench,
+)
 from service.api.settings import Settings, load_settings
 
 log = logging.getLogger("docgen.api")
@@ -234,6 +245,10 @@ def create_app(settings: Settings | None = None, *, pool: Any = None) -> FastAPI
     app.include_router(documents.router, **secured)
     app.include_router(validate.router, **secured)
     app.include_router(batches.router, **secured)
+    # The workbench page is open (it asks for a key when the API wants one); its API calls are secured.
+    app.include_router(workbench.router)
+    app.include_router(template_extras.router, **secured)
+    app.include_router(batch_preflight.router, **secured)
     app.include_router(
         packages.router,
         **secured,
