@@ -12,6 +12,7 @@ python-docx renders a line break (w:br) as "\\n" and a tab as "\\t" in a paragra
 from __future__ import annotations
 
 import io
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -74,7 +75,7 @@ def tables(doc: Document) -> list[Rows]:
         rows = table._tbl.tr_lst
         starts = [i for i, tr in enumerate(rows) if i and _is_block_title(tr)]
         bounds = [0, *starts, len(rows)]
-        for first, end in zip(bounds, bounds[1:], strict=False):
+        for first, end in itertools.pairwise(bounds):
             out.append([[_Cell(tc, table).text for tc in tr.tc_lst] for tr in rows[first:end]])
     return out
 

@@ -129,6 +129,7 @@ def cover(doc, texts: FormTexts) -> None:
 
     The annex mark (附件2/附件3, `p.annex_mark`, may be empty) is the first paragraph, top left of the
     cover as in the seed; the 公文 composer replaces it with its own number. A blank form prints the default.
+    An empty mark leaves its line empty rather than removing it, so that the rest of the cover stays in place.
     """
     mark = "{% if blank %}" + texts.mark + "{% else %}{{ p.annex_mark }}{% endif %}"
     kit.paragraph(doc, mark, font=kit.HEITI, size=kit.SIZE["三号"], indent_chars=0, align="left")
