@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import typer
 from rich.markup import escape
@@ -28,6 +28,9 @@ from rich.table import Table
 from service.batch.pipeline import BatchProgress, BatchReport, CandidateResult
 from service.batch.store import CandidateStatus
 from service.cli_console import console, err_console
+
+if TYPE_CHECKING:
+    from service.conversion import ConversionPool
 
 EXIT_OK, EXIT_UNUSABLE, EXIT_FAILURES, EXIT_INTERRUPTED = 0, 1, 3, 130
 
@@ -85,7 +88,7 @@ class RichBatchProgress(BatchProgress):
         self.progress.update(self.overall, description=text)
 
 
-def _close(pool: Any) -> None:
+def _close(pool: ConversionPool) -> None:
     """Stop the command's own LibreOffice processes."""
     pool.close()
 
