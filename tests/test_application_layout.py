@@ -311,3 +311,28 @@ def test_no_text_outside_the_type_area(case, rendered):
         # The page number "— N —" is the footer's, below the type area by design.
         outside = [ch for ch in outside if ch not in "— 0123456789"]
         assert outside == [], f"page {number + 1}: {''.join(outside)[:40]}"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "广东省工业和信息化厅",
+        "佛山市南岭智能机器人产业园管理委员会",
+        LONG_NAME,
+        "ABC Robotics (Foshan) Co., Ltd. 佛山分公司",
+        "内蒙古自治区鄂尔多斯市准格尔旗大路工业园区管理委员会经济发展局",
+        "中华人民共和国工业和信息化部电子第五研究所华南分所",
+    ],
+)
+def test_cover_lines_fit_and_break_between_words(name):
+    from service.payloads.application import COVER_LINE_CHARS, _width, cover_lines
+
+    lines = cover_lines(name)
+    assert re.sub(r"\s", "", "".join(lines)) == re.sub(r"\s", "", name)
+    assert all(0 < _width(line) <= COVER_LINE_CHARS for line in lines)
+    if _width(name) <= COVER_LINE_CHARS:
+        assert lines == [name]
+    words = jieba.lcut(name, HMM=False)
+    boundaries = {len("".join(words[:i]).replace(" ", "")) for i in range(len(words) + 1)}
+    breaks = {len("".join(lines[:i]).replace(" ", "")) for i in range(1, len(lines))}
+    assert breaks <= boundaries

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Annotated, Any, Self, TypeVar
 
-from pydantic import BeforeValidator, Field, WithJsonSchema
+from pydantic import AfterValidator, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from service.payloads.common import (
@@ -89,7 +89,7 @@ def cover_lines(text: str, capacity: int = COVER_LINE_CHARS) -> list[str]:
     for end in breaks:
         lines.append("".join(words[start:end]).strip())
         start = end
-    return lines
+    return [line for line in lines if line]  # spaces at a break are dropped
 
 
 class CoverInfo(PayloadModel):
@@ -114,19 +114,19 @@ class CoverInfo(PayloadModel):
 ANNEX_MARK = re.compile(r"附件\s*\d*")
 
 
-def _annex_mark(value: object) -> object:
-    if isinstance(value, str) and value.strip() and not ANNEX_MARK.fullmatch(value.strip()):
+def _annex_mark(value: str) -> str:
+    if value and not ANNEX_MARK.fullmatch(value):
         raise PydanticCustomError(
             "annex_mark_format",
             "附件标注应为“附件”加可选的阿拉伯数字编号（如“附件2”），或留空表示不标注；现为“{value}”",
-            {"value": value.strip()},
+            {"value": value},
         )
     return value
 
 
 AnnexMark = Annotated[
     str,
-    BeforeValidator(_annex_mark),
+    AfterValidator(_annex_mark),
     WithJsonSchema({"type": "string", "pattern": r"^(附件\s*\d*)?$", "maxLength": 10}),
 ]
 
