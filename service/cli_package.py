@@ -92,6 +92,9 @@ def package_command(
     max_file_mb: float = typer.Option(50, "--max-file-mb", min=0.00001, help="单个附件大小上限（MB）"),
     max_package_mb: float = typer.Option(300, "--max-package-mb", min=0.00001, help="附件合计大小上限（MB）"),
     max_pages: int = typer.Option(500, "--max-pages", min=1, help="单个附件页数上限"),
+    pdfa: bool = typer.Option(
+        False, "--pdfa", help="完整申报材料.pdf 与 申请书.pdf 输出为 PDF/A-2b（长期归档格式；附件 PDF 的字体须已嵌入）"
+    ),
 ) -> None:
     """生成完整申报材料：申请书 + 附件合并为一个带书签和页码的 PDF，并生成光盘目录（ZIP）。出错时不写任何文件。"""
     from service.conversion import get_default_pool
@@ -147,7 +150,14 @@ def package_command(
                     current.append(step)
 
             package = assemble_package(
-                template, data, files, sequence=sequence, limits=limits, progress=advance, converter=get_default_pool()
+                template,
+                data,
+                files,
+                sequence=sequence,
+                limits=limits,
+                progress=advance,
+                converter=get_default_pool(),
+                pdfa=pdfa,
             )
         written = package.write_to(out)
     except PayloadInvalid as exc:

@@ -20,6 +20,7 @@ import pikepdf
 
 from service.conversion.converter import Converter
 from service.packaging import bundle, merge, stamp
+from service.packaging import pdfa as pdfa_profile
 from service.packaging.attachments import (
     Attachment,
     LoadedAttachment,
@@ -97,6 +98,8 @@ class Package:
     references: tuple[ItemRefs, ...]
     repairs: tuple[Repair, ...]
     stamps: tuple[stamp.StampResult, ...] = field(repr=False)
+    pdfa: bool = False
+    """True when 完整申报材料.pdf and 申请书.pdf are PDF/A-2b."""
     timings: dict[str, float] = field(default_factory=dict, compare=False)
     """Seconds spent per step (for bench/package.py; informative only)."""
 
@@ -186,9 +189,12 @@ def assemble_package(
     generated_at: dt.datetime | None = None,
     progress: Callable[[str], None] | None = None,
     converter: Converter,
+    pdfa: bool = False,
 ) -> Package:
     """Build the complete application package (see the module docstring). Raises `PayloadInvalid` for a bad
-    payload and `PackageError` (usually `AttachmentError`) for a bad attachment, before writing anything."""
+    payload and `PackageError` (usually `AttachmentError`) for a bad attachment, before writing anything.
+    `pdfa`: 完整申报材料.pdf and 申请书.pdf as PDF/A-2b (see `service.packaging.pdfa`); an attachment PDF
+    that cannot conform (a font not embedded) is refused with `attachment_font_not_embedded`."""
     from service.payloads import ValidatedPayload
     from service.rendering import get_template, render, validate
 
@@ -216,13 +222,13 @@ def assemble_package(
 
     def convert_application(docx: bytes) -> bytes:
         try:
-            return docx_to_pdf(converter, docx, title=spec.title, author=applicant, subject=spec.title)
+            return docx_to_pdf(converter, docx, title=spec.title, author=applicant, subject=spec.title, pdfa=pdfa)
         except ConversionFailed as exc:
             raise ApplicationRenderError(exc.code, f"申请书转换为 PDF 失败：{exc.message}") from None
 
     render_timed = timer.wrap("render", render_docx)
     convert_app_timed = timer.wrap("convert_application", convert_application)
-    convert_att_timed = timer.wrap("convert_attachments", lambda data: docx_to_pdf(converter, data))
+    convert_att_timed = timer.wrap("convert_attachments", lambda data: docx_to_pdf(converter, data, pdfa=pdfa))
     listed = [ListedFile(att.item, att.title) for att, _ in order]
 
     # PDFs and images are opened and checked first (fast, no LibreOffice): a package that is going to be
@@ -232,6 +238,8 @@ def assemble_package(
         for index, ((att, number), kind) in enumerate(zip(order, kinds, strict=True)):
             if kind != "docx":
                 loaded_by_index[index] = load(att, number, limits, convert_att_timed)
+                if pdfa and kind == "pdf":
+                    pdfa_profile.prepare_attachment(att.name, loaded_by_index[index].pdf)
                 _check_total_pages(loaded_by_index.values(), att, limits)
 
     report("convert")
@@ -287,8 +295,11 @@ def assemble_package(
             created=moment,
         )
         merge.set_metadata(merged, meta)
+        if pdfa:
+            pdfa_profile.finish(merged, app_doc)
     with timer("save"):
-        merged_bytes = merge.save(merged, min_version=version)
+        force = pdfa_profile.PDF_VERSION if pdfa else None
+        merged_bytes = merge.save(merged, min_version=version, force_version=force)
         application = merge.extract(merged, range(final.pages))
         merge.write_outline(application, [outline[0]])
         merge.set_page_labels(application, cover)
@@ -296,7 +307,9 @@ def assemble_package(
             application,
             merge.Metadata(spec.title, applicant, spec.title, meta.keywords, moment),
         )
-        application_bytes = merge.save(application, min_version=version)
+        if pdfa:
+            pdfa_profile.finish(application, app_doc)
+        application_bytes = merge.save(application, min_version=version, force_version=force)
     if len(merged_bytes) > limits.max_package_bytes:
         raise PackageError(
             "package_too_large",
@@ -353,6 +366,8 @@ def assemble_package(
             "attachments": attachment_rows,
             "repairs": [r.to_dict() for r in repairs],
         }
+        if pdfa:
+            manifest["pdf_profile"] = "PDF/A-2b"
         files[MANIFEST_NAME] = bundle.manifest_bytes(manifest)
         local = moment.astimezone(CHINA) if moment.tzinfo else moment
         zip_bytes = bundle.build_zip(folder, files, local.timetuple()[:6])
@@ -374,6 +389,7 @@ def assemble_package(
         references=final.refs,
         repairs=repairs,
         stamps=tuple(stamps),
+        pdfa=pdfa,
         timings=dict(timer.totals),
     )
 

@@ -29,10 +29,12 @@ def docx_to_pdf(
     title: str | None = None,
     author: str | None = None,
     subject: str | None = None,
+    pdfa: bool = False,
 ) -> bytes:
     """Convert a .docx to PDF with the warm LibreOffice pool (thread-safe; calls may run concurrently).
-    Headings become bookmarks, which the package reads to find the 申请书's sections."""
+    Headings become bookmarks, which the package reads to find the 申请书's sections. `pdfa`: LibreOffice's
+    PDF/A-2b export (for a PDF/A package)."""
     try:
-        return converter.convert(docx, PdfOptions(pdfa=False, title=title, author=author, subject=subject))
+        return converter.convert(docx, PdfOptions(pdfa=pdfa, title=title, author=author, subject=subject))
     except ConversionError as exc:
         raise ConversionFailed(exc.code, exc.message) from exc

@@ -209,8 +209,9 @@ def set_metadata(pdf: pikepdf.Pdf, meta: Metadata) -> None:
     pdf.Root.Lang = pikepdf.String("zh-CN")
 
 
-def save(pdf: pikepdf.Pdf, *, min_version: str = "1.6") -> bytes:
-    """Write with a content-derived /ID, so the same document gives the same bytes."""
+def save(pdf: pikepdf.Pdf, *, min_version: str = "1.6", force_version: str | None = None) -> bytes:
+    """Write with a content-derived /ID, so the same document gives the same bytes. `force_version`: the header
+    version whatever the parts had (PDF/A-2 requires at most 1.7)."""
     # qpdf derives the new /ID from the trailer too: LibreOffice's random /ID and its /DocChecksum (which
     # covers the creation time) would leak into it. Keep only what the trailer needs.
     for key in list(pdf.trailer.keys()):
@@ -221,6 +222,8 @@ def save(pdf: pikepdf.Pdf, *, min_version: str = "1.6") -> bytes:
         out,
         deterministic_id=True,
         min_version=min_version,
+        force_version=force_version or "",
+        fix_metadata_version=False,  # would rewrite the XMP packet written for PDF/A
         object_stream_mode=pikepdf.ObjectStreamMode.generate,
         compress_streams=True,
     )

@@ -35,6 +35,7 @@ CONVERSION_CODES = {"conversion_busy", "conversion_timeout", "libreoffice_unavai
 class PackageFormat(StrEnum):
     zip = "zip"
     pdf = "pdf"
+    pdfa = "pdfa"
 
 
 def require_multipart(request: Request) -> None:
@@ -107,7 +108,8 @@ async def create_package(
         list[str], Form(description="每个附件的标题，与 files 一一对应；省略时取文件名（去掉扩展名和序号前缀）")
     ] = [],  # noqa: B006
     format: Annotated[
-        PackageFormat, Query(description="zip：完整申报材料包；pdf：只要合并后的 PDF")
+        PackageFormat,
+        Query(description="zip：完整申报材料包；pdf：只要合并后的 PDF；pdfa：合并后的 PDF，PDF/A-2b 格式"),
     ] = PackageFormat.zip,
 ) -> Response:
     """用申请书数据和附件生成完整的申报材料包：申请书与全部附件合并为一个带页码和书签的 PDF，
@@ -156,13 +158,15 @@ async def create_package(
     start = time.perf_counter()
     try:
         package = await run_sync(
-            lambda: assemble_package(spec.id, data, attachments, limits=limits, converter=converter),
+            lambda: assemble_package(
+                spec.id, data, attachments, limits=limits, converter=converter, pdfa=format == PackageFormat.pdfa
+            ),
             limiter=runtime.package_limiter,
         )
     except PackageError as exc:
         raise package_problem(exc, attachments) from exc
     runtime.metrics.package.labels(spec.id).observe(time.perf_counter() - start)
-    if format == PackageFormat.pdf:
+    if format in (PackageFormat.pdf, PackageFormat.pdfa):
         name = download_name("完整申报材料", package.applicant, "pdf")
         disposition = content_disposition(name, f"{spec.id}-package.pdf")
         return Response(package.merged_pdf, media_type=PDF, headers={"Content-Disposition": disposition})
