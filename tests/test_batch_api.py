@@ -27,42 +27,13 @@ UNKNOWN = "0" * 32
 # The app as the lead wires it when service.api.app exists; else a bare app with the router and its hooks.
 SERVER = r"""
 import sys
-from contextlib import asynccontextmanager
 
 import uvicorn
-from fastapi import FastAPI
 
-from service.api.routers import batches
-from service.api.settings import Settings
+from service.api.app import create_app
 
-port = int(sys.argv[1])
-settings = Settings()
-try:
-    from service.api.app import create_app
-except ImportError:
-    create_app = None
-if create_app is not None:
-    app = create_app()
-else:
-    from service.api.problems import install_problem_handlers
-
-    app = FastAPI()
-    install_problem_handlers(app)
-if not any(getattr(r, "path", "").startswith("/v1/batches") for r in app.routes):
-    app.include_router(batches.router)
-    inner = app.router.lifespan_context
-
-    @asynccontextmanager
-    async def lifespan(a):
-        async with inner(a) as state:
-            batches.resume_unfinished_jobs(a, settings)
-            try:
-                yield state
-            finally:
-                batches.stop_batch_service(a)
-
-    app.router.lifespan_context = lifespan
-uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
+# The app's lifespan starts the conversion pool and the batch service and resumes unfinished jobs.
+uvicorn.run(create_app(), host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
 """
 
 
