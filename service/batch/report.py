@@ -155,7 +155,7 @@ class BatchReport:
         return report_text(self)
 
 
-# --- text report ---
+# --- text report -------------------------------------------------------------------------------------------
 
 
 def report_text(report: BatchReport) -> str:
