@@ -1,0 +1,195 @@
+"""The one error model of docgen: every error a user can see is a `DocgenError` with a stable `code`, a Chinese
+`message` and a `kind`; each kind is mapped once at each edge.
+
+Kinds and what each edge does with them (`POLICY`, the only table of its kind):
+
+=============  ===========================  ==============  ===========================
+kind           HTTP (problem+json)          CLI exit code   batch
+=============  ===========================  ==============  ===========================
+invalid        422                          1               fail
+limit          413                          1               fail
+not_found      404                          1               fail
+busy           503 + Retry-After (5 s)      1               retry
+timeout        504                          1               retry
+unavailable    503 + Retry-After (30 s)     1               retry
+internal       500                          2               fail, logged with traceback
+=============  ===========================  ==============  ===========================
+
+The edges: the API's one exception handler (`service.api.problems`), the CLI's one function
+(`service.cli_errors.exit_for`) and the batch's one decision (`service.batch.produce.retryable`).
+
+The hierarchy (class → kind → codes):
+
+- `DocgenError` → internal → ``internal_error``
+- `service.payloads.errors.PayloadInvalid` → invalid → ``payload_invalid`` (carries `FieldError`s)
+- `service.rendering.catalog.UnknownTemplate` → not_found → ``unknown_template``
+- `service.rendering.engine.TemplateRenderError` → internal → ``template_error``
+- `service.rendering.docx_merge.ComposeError` → internal → ``compose_error``
+- `service.conversion.errors.ConversionError` → internal → ``conversion_failed``
+    - `ConversionFailed` → internal → ``conversion_failed``
+    - `ConversionTimeout` → timeout → ``conversion_timeout``
+    - `ConversionBusy` → busy → ``conversion_busy`` (`retry_after`)
+    - `LibreOfficeUnavailable` → unavailable → ``libreoffice_unavailable``
+    - `InvalidDocument` → invalid → ``invalid_document``
+- `service.packaging.errors.PackageError` → internal, limit for the size and page codes → ``package_error``,
+  ``package_too_large``, ``package_too_many_pages``, ``sequence_invalid``, ``stamp_font_missing``,
+  ``pdfa_output_intent_missing``
+    - `AttachmentError` → invalid, limit for the size and page codes → ``attachment_encrypted``,
+      ``attachment_corrupt``, ``attachment_type_unsupported``, ``attachment_too_large``, ``package_too_large``,
+      ``attachment_too_many_pages``, ``package_too_many_pages``, ``image_too_many_pixels``,
+      ``attachment_conversion_failed``, ``attachment_invalid``, ``attachment_missing``,
+      ``attachment_font_not_embedded``
+    - `AttachmentListError` → invalid → ``attachment_list_invalid``, ``attachment_dir_missing``,
+      ``attachment_missing``
+    - `ApplicationRenderError` → internal → ``listing_unstable``, ``conversion_failed``, ``invalid_document``
+- `service.batch.manifest.ManifestInvalid` → invalid → ``manifest_invalid`` (carries `FieldError`s)
+- `service.batch.rollup.RollupInvalid` → invalid → ``rollup_invalid``
+- `service.batch.store.StoreTooNew` → invalid → ``store_version_too_new``
+- `service.api.problems.ProblemError` → kind from its HTTP status → the API's own codes (``malformed_json``,
+  ``api_key_required``, ``not_ready`` …); an answer already decided at the HTTP edge, so it keeps its status.
+
+Transient conversion errors (busy, timeout, unavailable) are never wrapped: they travel as they are, so every
+edge can tell "try again later" from "this input is wrong". Errors travel as objects (`DocgenError`,
+`FieldError`); `to_dict()` turns them into dicts once, when they are serialized.
+
+`detail` is an English technical note for logs, never shown to users.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+from typing import Any
+
+
+class ErrorKind(StrEnum):
+    """What kind of failure an error is: all that the edges need to know to answer it."""
+
+    INVALID = "invalid"
+    """The input is wrong (payload, attachment, manifest, file): fixing the input fixes it."""
+    LIMIT = "limit"
+    """The input is over a size or page limit."""
+    NOT_FOUND = "not_found"
+    """The thing asked for does not exist (a template id)."""
+    BUSY = "busy"
+    """The service is at capacity: the same request later will likely succeed."""
+    TIMEOUT = "timeout"
+    """The work took longer than allowed."""
+    UNAVAILABLE = "unavailable"
+    """A component the work needs (LibreOffice) is not available right now."""
+    INTERNAL = "internal"
+    """A bug or a broken installation (template, font, converter crash): not the user's fault."""
+
+
+@dataclass(frozen=True)
+class KindPolicy:
+    """How each edge answers one kind."""
+
+    status: int
+    """HTTP status of the problem document."""
+    exit_code: int
+    """Exit status of the CLI (README: 1 for errors of the input or of the run, 2 for internal errors)."""
+    retry: bool
+    """Whether the batch tries the candidate again."""
+    retry_after: int | None = None
+    """Seconds suggested to HTTP clients (Retry-After) when the error does not carry its own."""
+    log_traceback: bool = False
+    """Whether the error is logged with its traceback (a bug to look at, not an expected answer)."""
+
+
+POLICY: dict[ErrorKind, KindPolicy] = {
+    ErrorKind.INVALID: KindPolicy(status=422, exit_code=1, retry=False),
+    ErrorKind.LIMIT: KindPolicy(status=413, exit_code=1, retry=False),
+    ErrorKind.NOT_FOUND: KindPolicy(status=404, exit_code=1, retry=False),
+    ErrorKind.BUSY: KindPolicy(status=503, exit_code=1, retry=True, retry_after=5),
+    ErrorKind.TIMEOUT: KindPolicy(status=504, exit_code=1, retry=True),
+    ErrorKind.UNAVAILABLE: KindPolicy(status=503, exit_code=1, retry=True, retry_after=30),
+    ErrorKind.INTERNAL: KindPolicy(status=500, exit_code=2, retry=False, log_traceback=True),
+}
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One problem with one field of a payload (or of a manifest, or of an API request)."""
+
+    loc: str
+    """JSON path of the field, e.g. ``$.top_enterprises[10].revenue``."""
+    label: str
+    """The field's Chinese label as printed on the form, with its parents, e.g. ``近三年主要发展指标 / 2024 年``."""
+    code: str
+    """Stable, machine-readable reason, e.g. ``credit_code_check_digit``."""
+    message: str
+    """Why, in Chinese."""
+
+    def as_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+class DocgenError(Exception):
+    """Base of every error docgen reports: stable `code`, Chinese `message`, `kind` for the edges.
+
+    Subclasses set `code`, `kind`, `title` and `default_message` as class attributes; an instance may override
+    `code` and `kind` (a packaging error's code says whether it is a limit).
+    """
+
+    code: str = "internal_error"
+    kind: ErrorKind = ErrorKind.INTERNAL
+    title: str = "服务器内部错误"
+    """Short Chinese name of the problem (the problem document's `title`)."""
+    default_message: str = "服务器内部错误，请稍后重试；如持续出现请联系管理员。"
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        code: str | None = None,
+        kind: ErrorKind | None = None,
+        detail: str | None = None,
+        retry_after: int | None = None,
+        errors: Sequence[FieldError] = (),
+    ) -> None:
+        self.message: str = message or self.default_message
+        if code is not None:
+            self.code = code
+        if kind is not None:
+            self.kind = kind
+        self.detail = detail
+        self.retry_after = retry_after
+        self.errors: list[FieldError] = list(errors)
+        super().__init__(self.message)
+
+    @property
+    def policy(self) -> KindPolicy:
+        return POLICY[self.kind]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The error as JSON for reports and responses (the one place it becomes a dict)."""
+        out: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.retry_after is not None:
+            out["retry_after"] = self.retry_after
+        if self.errors:
+            out["errors"] = [e.as_dict() for e in self.errors]
+        return out
+
+
+def kind_of(exc: BaseException) -> ErrorKind:
+    """The kind of any exception: a DocgenError's own, anything else is internal."""
+    return exc.kind if isinstance(exc, DocgenError) else ErrorKind.INTERNAL
+
+
+def kind_for_status(status: int) -> ErrorKind:
+    """The kind of an answer decided as an HTTP status (API-only errors)."""
+    if status == 404:
+        return ErrorKind.NOT_FOUND
+    if status == 413:
+        return ErrorKind.LIMIT
+    if status == 429:
+        return ErrorKind.BUSY
+    if status == 504:
+        return ErrorKind.TIMEOUT
+    if status == 503:
+        return ErrorKind.UNAVAILABLE
+    if status >= 500:
+        return ErrorKind.INTERNAL
+    return ErrorKind.INVALID
