@@ -1,7 +1,9 @@
 """GB/T 9704-2012 positions of the 公文, measured on the PDF that LibreOffice prints (pdfplumber).
 
-Character boxes: a box's top is the top of the 小标宋/仿宋 em box; the one-em dash of a page number sits at
-mid-height of its box. Tolerance ±1.5 mm.
+Character boxes: pdfplumber's box of a character runs from one em above its baseline down to the baseline,
+while a CJK font draws the character in an em box 0.88 em above to 0.12 em below the baseline (`em_box`: used
+where the distance to the characters' bottom or top edge is what the standard fixes); the one-em dash of a
+page number sits at mid-height of its box. Tolerance ±1.5 mm.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ MM = 72 / 25.4
 TOLERANCE = 1.5
 TYPE_AREA = {"top": 37.0, "bottom": 297.0 - 35.0}
 RED = (1.0, 0.0, 0.0)
+EM_BELOW_BASELINE = 0.12
 
 
 def sample(name: str) -> dict:
@@ -64,6 +67,13 @@ def lines(page) -> list[tuple[float, float, str, tuple]]:
     return out
 
 
+def em_box(line: tuple[float, float, str, tuple]) -> tuple[float, float]:
+    """(top mm, bottom mm) of the characters' em box: pdfplumber's box moved down by 0.12 em."""
+    top, bottom = line[0], line[1]
+    shift = EM_BELOW_BASELINE * (bottom - top)
+    return top + shift, bottom + shift
+
+
 def red_rules(page) -> list[float]:
     return sorted(
         {round(r["top"] / MM, 2) for r in [*page.lines, *page.rects] if tuple(r.get("stroking_color") or ()) == RED}
@@ -86,7 +96,20 @@ def test_red_rule_4_mm_below_the_document_number(numbered):
     number = next(line for line in lines(page) if line[2] == "穗工信函〔2026〕58号")
     rules = red_rules(page)
     assert len(rules) == 1
-    assert abs(rules[0] - number[1] - 4) <= TOLERANCE, (rules, number)
+    # from the bottom of the characters (their em box), not from the baseline pdfplumber calls the bottom
+    assert abs(rules[0] - em_box(number)[1] - 4) <= TOLERANCE, (rules, number)
+
+
+def test_letter_document_number_seven_eighths_of_a_character_below_the_double_line(letter):
+    page = letter.pages[0]
+    number = next(line for line in lines(page) if line[2] == "穗工信函〔2026〕58号")
+    double_line = [r for r in red_rules(page) if r < 100]
+    assert len(double_line) == 2, double_line
+    # GB/T 9704 10.1: 7/8 of a 三号 character's height (16 pt) between the thin stroke and the characters' top
+    gap = em_box(number)[0] - max(double_line)
+    assert abs(gap - 7 / 8 * 16 / MM) <= TOLERANCE, gap
+    chars = [c for c in page.chars if c["text"] == "号" and abs(c["top"] / MM - number[0]) < 1]
+    assert abs(chars[-1]["x1"] / MM - (210 - 26)) <= TOLERANCE  # flush with the type area's right edge
 
 
 def test_page_number_dash_7_mm_below_the_type_area(notice):

@@ -68,8 +68,13 @@ MARK_LINE_FACTOR = 1.0  # exact line height of the 发文机关标志, × its si
 TYPE_AREA_TOP_TO_MARK_TWIPS = 1984  # 35 mm
 MARK_BOX_ABOVE_LINE_TWIPS = 159  # 小标宋's glyph box rises 2.8 mm above an exact line of its size (measured)
 MM_TWIPS = 1440 / 25.4
-# The red rule 4 mm below the 发文字号: its glyph boxes end about 2.96 mm above the bottom of their 28.95 pt line.
-RULE_LINE_TWIPS = round((4 - 2.96) * MM_TWIPS)
+# CJK fonts draw a character in an em box from 0.88 em above to 0.12 em below the baseline (FandolFang, Noto CJK);
+# the bottom of that box is the bottom of the character (the ink of 号 reaches it).
+EM_BELOW_BASELINE = 0.12
+BODY_SIZE_MM = 16 * 25.4 / 72  # 三号
+# The red rule 4 mm below the 发文字号: its baseline lies 2.96 mm above the bottom of its 28.95 pt line (measured),
+# the characters reach 0.12 em below it.
+RULE_LINE_TWIPS = round((4 - 2.96 + EM_BELOW_BASELINE * BODY_SIZE_MM) * MM_TWIPS)
 # Page numbers: the dash 7 mm below the type area (GB/T 9704 7.5); the dash sits this far above the bottom
 # of the footer paragraph (四号 in a single line: about 3.9 mm, measured on LibreOffice's PDF).
 PAGE_NUMBER_BELOW_TYPE_AREA_TWIPS = round(7 * MM_TWIPS)

@@ -31,6 +31,12 @@ LINE_OVERHANG_TWIPS = round(7 * MM_TWIPS)  # (170 mm − 156 mm) / 2 on either s
 # 4 mm from the mark's glyph box to the rule: the box ends 2.8 mm above its line, the border lies 0.9 mm lower
 MARK_TO_LINE_TWIPS = round((4 - 2.8 - 0.9) * MM_TWIPS)
 RED = "FF0000"
+# 发文字号 7/8 of a 三号 character's height (4.94 mm) below the double line (GB/T 9704 10.1), on an exact 16 pt line
+# whose character box starts at the line's top: the body starts 3.1 mm below the double line's thin stroke
+# (measured), and a character's em box starts 0.12 em below its box
+BODY_SIZE_MM = 16 * 25.4 / 72
+NUMBER_LINE_TWIPS = 320
+NUMBER_BEFORE_TWIPS = round((7 / 8 * BODY_SIZE_MM - 3.1 - 0.12 * BODY_SIZE_MM) * MM_TWIPS)
 
 
 class LetterLayout(Protocol):

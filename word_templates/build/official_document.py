@@ -20,6 +20,7 @@ from docx.shared import Pt
 
 from service.rendering import ooxml_order
 from service.rendering.compose import ANCHORS, TEMPLATE_DEFAULTS
+from service.rendering.letter import NUMBER_BEFORE_TWIPS, NUMBER_LINE_TWIPS
 from word_templates.build import kit
 
 # GB/T 9704-2012 page in twips (official-formats.md): the kit's millimetres round 28 mm down to 1587. The
@@ -99,8 +100,16 @@ def _header(doc) -> None:
     _tag(doc, "{%p if layout.letter %}")
     _tag(doc, "{%p if p.document_number %}")
     number = kit.paragraph(doc, "", align="right", indent_chars=0)
-    # right under the double line, which ends the first page's header (the body starts below it)
-    ooxml_order.child(number._p.get_or_add_pPr(), "w:spacing", before="0")
+    # under the double line, which ends the first page's header (the body starts below it), at 7/8 of a
+    # character's height from it
+    _off_grid(number)
+    ooxml_order.child(
+        number._p.get_or_add_pPr(),
+        "w:spacing",
+        before=NUMBER_BEFORE_TWIPS,
+        line=NUMBER_LINE_TWIPS,
+        lineRule="exact",
+    )
     _run(number, "{{ p.document_number }}", tight=False)
     _tag(doc, "{%p endif %}")
     _tag(doc, "{%p else %}")
