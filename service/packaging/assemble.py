@@ -19,6 +19,7 @@ from typing import Any
 import pikepdf
 
 from service.conversion.converter import Converter
+from service.conversion.errors import ConversionError
 from service.packaging import bundle, merge, stamp
 from service.packaging import pdfa as pdfa_profile
 from service.packaging.attachments import (
@@ -31,7 +32,7 @@ from service.packaging.attachments import (
     load,
     numbered,
 )
-from service.packaging.convert import ConversionFailed, docx_to_pdf
+from service.packaging.convert import docx_to_pdf
 from service.packaging.errors import (
     ApplicationRenderError,
     AttachmentError,
@@ -223,8 +224,10 @@ def assemble_package(
     def convert_application(docx: bytes) -> bytes:
         try:
             return docx_to_pdf(converter, docx, title=spec.title, author=applicant, subject=spec.title, pdfa=pdfa)
-        except ConversionFailed as exc:
-            raise ApplicationRenderError(exc.code, f"申请书转换为 PDF 失败：{exc.message}") from None
+        except ConversionError as exc:
+            if exc.policy.retry:
+                raise  # busy, timeout, unavailable: not this document's fault, the caller may try again
+            raise ApplicationRenderError(exc.code, f"申请书转换为 PDF 失败：{exc.message}") from exc
 
     render_timed = timer.wrap("render", render_docx)
     convert_app_timed = timer.wrap("convert_application", convert_application)

@@ -35,10 +35,11 @@ from pathlib import Path
 import pikepdf
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from service.packaging.convert import ConversionFailed
+from service.conversion.errors import ConversionError
+from service.output.pdf import normalise_fonts
 from service.packaging.errors import AttachmentError, Repair
 from service.packaging.forms import flatten_forms
-from service.packaging.reproducible import normalise_fonts
+from service.packaging.limits_io import BadData, InflationLimit, ZipLimits, check_pdf_inflation, read_zip_capped
 
 MB = 1024 * 1024
 MM = 72 / 25.4
@@ -75,6 +76,10 @@ class PackageLimits:
     max_package_pages: int = 2000
     max_image_pixels: int = 80_000_000
     """80 megapixels: an A3 scan at 600 dpi (70 MP) passes; decompression bombs (gigapixels) do not."""
+    max_stream_inflated_bytes: int = 256 * MB
+    """One PDF stream inflated: an 80-megapixel RGB image (240 MB) passes; a 1 GB content stream does not."""
+    max_file_inflated_bytes: int = 1024 * MB
+    """All streams of one PDF inflated (checked in chunks before qpdf decodes anything)."""
 
 
 @dataclass(frozen=True)
@@ -239,7 +244,9 @@ def load(att: Attachment, number: int, limits: PackageLimits, convert: Converter
     kind = detect_kind(att.name, data[:1024])
     repair = None
     if kind == "pdf":
+        check_pdf_bomb(att.name, data, limits)  # before qpdf parses (and inflates) anything
         pdf, repair = open_pdf(att.name, att.item, data)
+        check_pdf_bomb(att.name, data, limits, pdf)
         flatten_forms(pdf)  # filled fields would not survive the merge: draw them into the pages
     elif kind in ("jpeg", "png"):
         pdf = image_to_pdf(att.name, data, limits)
@@ -303,15 +310,44 @@ def _qpdf_text(text: str, name: str) -> str:
     return _QPDF_STREAM.sub(name, text)
 
 
+def check_pdf_bomb(name: str, data: bytes, limits: PackageLimits, pdf: pikepdf.Pdf | None = None) -> None:
+    """Refuse a PDF whose streams inflate beyond the limits (see `limits_io`); `pdf` adds the parsed pass."""
+    try:
+        check_pdf_inflation(data, limits.max_stream_inflated_bytes, limits.max_file_inflated_bytes, pdf)
+    except InflationLimit as exc:
+        cap = limits.max_stream_inflated_bytes if exc.what == "stream" else limits.max_file_inflated_bytes
+        where = "其中一个数据流" if exc.what == "stream" else "全部数据流合计"
+        raise AttachmentError(
+            "attachment_too_large_decompressed",
+            name,
+            f"PDF {where}解压后超过 {_mb(cap)}（疑似解压缩炸弹），拒绝处理",
+        ) from None
+    except (BadData, pikepdf.PdfError):
+        raise AttachmentError("attachment_corrupt", name, "PDF 文件中的压缩数据已损坏，无法读取") from None
+
+
+DOCX_LIMITS = ZipLimits()
+_ZIP_LIMIT_TEXT = {
+    "entries": f"文件条目超过 {DOCX_LIMITS.max_entries} 个",
+    "total": f"解压后超过 {_mb(DOCX_LIMITS.max_total)}",
+    "ratio": f"其中一个部件的压缩比超过 {DOCX_LIMITS.max_ratio} 倍",
+}
+
+
 def check_docx(name: str, data: bytes) -> None:
-    """A .docx is a ZIP with a main document part; anything else is damaged (checked before converting)."""
+    """A .docx is a ZIP with a main document part; anything else is damaged (checked before converting).
+    Declared sizes and ratios are checked before anything inflates; then every part is inflated with a
+    running cap, which also verifies the CRCs."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             if "word/document.xml" not in zf.namelist():
                 raise AttachmentError("attachment_corrupt", name, "不是有效的 Word 文档（缺少正文部分）")
-            if zf.testzip() is not None:
-                raise AttachmentError("attachment_corrupt", name, "Word 文档已损坏（压缩数据校验失败）")
-    except (zipfile.BadZipFile, zlib.error, EOFError):
+            read_zip_capped(zf, DOCX_LIMITS)
+    except InflationLimit as exc:
+        raise AttachmentError(
+            "docx_zip_bomb", name, f"Word 文档{_ZIP_LIMIT_TEXT[exc.what]}（疑似压缩炸弹），拒绝处理"
+        ) from None
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError):
         raise AttachmentError("attachment_corrupt", name, "Word 文档已损坏，无法读取") from None
 
 
@@ -319,10 +355,10 @@ def docx_to_pdf(name: str, data: bytes, convert: Converter) -> pikepdf.Pdf:
     check_docx(name, data)
     try:
         pdf_bytes = convert(data)
-    except ConversionFailed as exc:
-        raise AttachmentError(
-            "attachment_conversion_failed", name, f"Word 文档转换为 PDF 失败：{exc.message}"
-        ) from None
+    except ConversionError as exc:
+        if exc.policy.retry:
+            raise  # busy, timeout, unavailable: not this attachment's fault, the caller may try again
+        raise AttachmentError("attachment_conversion_failed", name, f"Word 文档转换为 PDF 失败：{exc.message}") from exc
     pdf = pikepdf.open(io.BytesIO(pdf_bytes))
     normalise_fonts(pdf)  # LibreOffice's font IDs change from one conversion to the next
     return pdf

@@ -37,6 +37,7 @@ from service.batch.planning import candidate_rows
 from service.batch.runner import EmbeddedRunner, JobRunner, JobStatus, resume_unfinished
 from service.batch.store import BatchStore, JobState
 from service.conversion.converter import Converter
+from service.output.zipnames import entry_name
 
 router = APIRouter(prefix="/v1/batches", tags=["批量任务"])
 
@@ -198,13 +199,15 @@ def extract_zip(archive: Path, target: Path) -> Path:
         total = 0
         members: list[tuple[zipfile.ZipInfo, PurePosixPath]] = []
         for info in infos:
-            name = info.filename.replace("\\", "/")
+            # Names without the UTF-8 flag (Windows Explorer, WinRAR, 360压缩: GBK; Info-ZIP: UTF-8) are decoded
+            # before backslashes become slashes: a GBK character's second byte can be 0x5C.
+            name = entry_name(info).replace("\\", "/")
             path = PurePosixPath(name)
             if path.is_absolute() or ".." in path.parts or (path.parts and ":" in path.parts[0]):
-                raise _bad_zip(f"ZIP 中的路径“{info.filename}”指向压缩包之外，已拒绝。")
+                raise _bad_zip(f"ZIP 中的路径“{name}”指向压缩包之外，已拒绝。")
             mode = info.external_attr >> 16
             if stat.S_ISLNK(mode):
-                raise _bad_zip(f"ZIP 中的“{info.filename}”是符号链接，已拒绝。")
+                raise _bad_zip(f"ZIP 中的“{name}”是符号链接，已拒绝。")
             total += info.file_size
             if total > MAX_UNCOMPRESSED or (info.compress_size and info.file_size / info.compress_size > MAX_RATIO
                                               and info.file_size > 10 * MiB):  # fmt: skip
