@@ -21,6 +21,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from service.errors import DocgenError, ErrorKind
 from service.payloads.common import CreditCode, FormDate, Phone, ShortText
 from service.payloads.errors import FieldError, from_validation_error, json_path
 
@@ -28,16 +29,17 @@ MANIFEST_NAME = "manifest.json"
 MAX_CANDIDATES = 200
 
 
-class ManifestInvalid(Exception):
+class ManifestInvalid(DocgenError):
     """The manifest cannot be used at all (not JSON, no 推荐单位, no candidates …)."""
 
     code = "manifest_invalid"
+    kind = ErrorKind.INVALID
+    title = "批量清单不可用"
 
     def __init__(self, errors: list[FieldError], path: Path | None = None) -> None:
-        self.errors = errors
         self.path = path
         where = f"{path}：" if path else ""
-        super().__init__(f"{where}批量清单不可用，共 {len(errors)} 处错误")
+        super().__init__(f"{where}批量清单不可用，共 {len(errors)} 处错误", errors=errors)
 
 
 class CandidateType(StrEnum):

@@ -20,6 +20,7 @@ from service.batch.progress import BatchProgress
 from service.batch.report import BatchReport, error_entry, summary_file_stem
 from service.batch.store import BatchStore, CandidateRecord, CandidateStatus
 from service.conversion.converter import Converter
+from service.conversion.errors import ConversionError
 from service.output import atomic_write, campaign_today, count_pdf_pages, publish_folder, reproducible_pdf
 from service.payloads import PayloadInvalid
 
@@ -209,7 +210,7 @@ class Producer:
     def city_summary(self, report: BatchReport) -> tuple[dict[str, Any] | None, dict[str, str] | None]:
         """The 推荐汇总表 as .docx and .pdf from the candidates that succeeded (reused when unchanged)."""
         manifest = report.manifest
-        from service.packaging.convert import ConversionFailed, docx_to_pdf
+        from service.packaging.convert import docx_to_pdf
         from service.rendering import get_template, render
 
         previous = self.store.artifact(self.job_id, SUMMARY_ARTIFACT)
@@ -243,7 +244,7 @@ class Producer:
                 "summary_invalid",
                 "推荐汇总表数据校验未通过：" + "；".join(f"{e.label}：{e.message}" for e in exc.errors),
             )
-        except ConversionFailed as exc:
+        except ConversionError as exc:
             return None, error_entry(exc.code, f"推荐汇总表转换为 PDF 失败：{exc.message}")
         atomic_write(self.out_dir / info["docx"], docx)
         atomic_write(self.out_dir / info["pdf"], pdf)

@@ -24,6 +24,7 @@ from service.batch.manifest import CandidateType
 from service.batch.report import REPORT_FORMAT, REPORT_JSON
 from service.batch.store import JobState
 from service.conversion.converter import Converter
+from service.errors import DocgenError, ErrorKind
 from service.output import atomic_write, campaign_now, campaign_today, count_pdf_pages, reproducible_pdf
 from service.payloads import PayloadInvalid
 
@@ -34,10 +35,12 @@ ROLLUP_FORMAT = "docgen-rollup-report/1"
 DEFAULT_RECOMMENDER = "广东省工业和信息化厅"
 
 
-class RollupInvalid(Exception):
+class RollupInvalid(DocgenError):
     """The roll-up cannot be made (a folder without a finished batch report, no candidate at all …)."""
 
     code = "rollup_invalid"
+    kind = ErrorKind.INVALID
+    title = "无法生成汇总表"
 
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
@@ -206,7 +209,8 @@ def rollup(
     converter: Converter,
 ) -> RollupReport:
     """Build the province 推荐汇总表 (.docx, .pdf) and its report in `out_dir`. RollupInvalid if impossible."""
-    from service.packaging.convert import ConversionFailed, docx_to_pdf
+    from service.conversion.errors import ConversionError
+    from service.packaging.convert import docx_to_pdf
     from service.rendering import get_template, render
 
     if not city_dirs:
@@ -261,8 +265,10 @@ def rollup(
         pdf = reproducible_pdf(docx_to_pdf(converter, docx), title=title, author=recommender, subject=title, day=today)
     except PayloadInvalid as exc:
         raise RollupInvalid([f"{e.label}：{e.message}" for e in exc.errors]) from None
-    except ConversionFailed as exc:
-        raise RollupInvalid([f"汇总表转换为 PDF 失败：{exc.message}"]) from None
+    except ConversionError as exc:
+        if exc.policy.retry:
+            raise  # busy, timeout, unavailable travel as they are: the CLI says to try again
+        raise RollupInvalid([f"汇总表转换为 PDF 失败：{exc.message}"]) from exc
     out = Path(out_dir)
     stem = title
     atomic_write(out / f"{stem}.docx", docx)

@@ -29,6 +29,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from service.errors import DocgenError, ErrorKind
+
 SCHEMA_VERSION = 1
 """The schema this code reads and writes; a new one needs a step in MIGRATIONS."""
 
@@ -89,10 +91,12 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
 """Version → the step that brings a database from that version to the next one."""
 
 
-class StoreTooNew(Exception):
+class StoreTooNew(DocgenError):
     """The state database was written by a newer docgen (its schema version is above SCHEMA_VERSION)."""
 
     code = "store_version_too_new"
+    kind = ErrorKind.INVALID
+    title = "任务状态数据库版本过新"
 
     def __init__(self, path: Path, found: int, supported: int) -> None:
         self.path, self.found, self.supported = path, found, supported

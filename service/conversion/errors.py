@@ -1,27 +1,21 @@
-"""Errors of the conversion service: a stable machine-readable `code` and a Simplified-Chinese `message`.
+"""Errors of the conversion service: `DocgenError`s with a stable `code`, a Chinese `message` and a `kind`.
 
-The API maps them to HTTP statuses (busy → 429/503 with Retry-After, timeout → 504, …); the CLI prints
-`message`. `detail` is an English technical note for logs, never shown to users.
+The edges map the kind (busy → 503 with Retry-After, timeout → 504, …; see `service.errors`); `detail` is an
+English technical note for logs, never shown to users.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from service.errors import DocgenError, ErrorKind
 
 
-class ConversionError(Exception):
+class ConversionError(DocgenError):
     """Base class: the conversion to PDF did not produce a document."""
 
-    code: str = "conversion_failed"
-    default_message: str = "文档转换为 PDF 失败。"
-
-    def __init__(self, message: str | None = None, *, detail: str | None = None) -> None:
-        self.message = message or self.default_message
-        self.detail = detail
-        super().__init__(self.message)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "message": self.message}
+    code = "conversion_failed"
+    kind = ErrorKind.INTERNAL
+    title = "PDF 转换失败"
+    default_message = "文档转换为 PDF 失败。"
 
 
 class ConversionFailed(ConversionError):
@@ -35,6 +29,8 @@ class ConversionTimeout(ConversionError):
     """The conversion exceeded the time limit on a fresh process as well."""
 
     code = "conversion_timeout"
+    kind = ErrorKind.TIMEOUT
+    title = "转换超时"
 
     def __init__(self, timeout: float, *, detail: str | None = None) -> None:
         self.timeout = timeout
@@ -48,19 +44,21 @@ class ConversionBusy(ConversionError):
     """The waiting queue is full (or the wait for a free process took too long): try again later."""
 
     code = "conversion_busy"
+    kind = ErrorKind.BUSY
+    title = "转换服务繁忙"
 
     def __init__(self, retry_after: int, *, detail: str | None = None) -> None:
-        self.retry_after = max(1, int(retry_after))
-        super().__init__(f"转换服务繁忙，排队已满，请在 {self.retry_after} 秒后重试。", detail=detail)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {**super().to_dict(), "retry_after": self.retry_after}
+        seconds = max(1, int(retry_after))
+        super().__init__(f"转换服务繁忙，排队已满，请在 {seconds} 秒后重试。", detail=detail, retry_after=seconds)
+        self.retry_after: int = seconds
 
 
 class LibreOfficeUnavailable(ConversionError):
     """LibreOffice cannot be started (not installed, broken profile, start timeout) or the pool is closed."""
 
     code = "libreoffice_unavailable"
+    kind = ErrorKind.UNAVAILABLE
+    title = "PDF 转换暂不可用"
     default_message = "LibreOffice 无法启动，暂时不能转换 PDF。请运行 `docgen doctor` 检查安装。"
 
 
@@ -68,4 +66,6 @@ class InvalidDocument(ConversionError):
     """The input is not a Word (.docx) document LibreOffice can open."""
 
     code = "invalid_document"
+    kind = ErrorKind.INVALID
+    title = "文档无法打开"
     default_message = "无法打开该文件：它不是有效的 Word（.docx）文档。"

@@ -6,20 +6,30 @@ Every problem with an attachment is raised before anything is written, so a fail
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+from service.errors import DocgenError, ErrorKind
+
+# Codes that are over a size or page limit (kind limit), whichever class raises them; their problem titles.
+LIMIT_TITLES: dict[str, str] = {
+    "attachment_too_large": "附件过大",
+    "package_too_large": "附件过大",
+    "attachment_too_many_pages": "页数超过上限",
+    "package_too_many_pages": "页数超过上限",
+}
 
 
-class PackageError(Exception):
+class PackageError(DocgenError):
     """Base of every packaging error: `code` (stable, for programs) and `message` (Chinese, for people)."""
 
-    code: str = "package_error"
+    code = "package_error"
+    kind = ErrorKind.INTERNAL
+    title = "申报材料包生成失败"
 
-    def __init__(self, code: str, message: str) -> None:
-        self.code = code
-        self.message = message
-        super().__init__(message)
-
-    def to_dict(self) -> dict[str, str | None]:
-        return {"code": self.code, "message": self.message}
+    def __init__(self, code: str, message: str, *, kind: ErrorKind | None = None) -> None:
+        if code in LIMIT_TITLES:
+            kind, self.title = ErrorKind.LIMIT, LIMIT_TITLES[code]
+        super().__init__(message, code=code, kind=kind)
 
 
 class AttachmentError(PackageError):
@@ -27,20 +37,27 @@ class AttachmentError(PackageError):
 
     Codes: attachment_encrypted, attachment_corrupt, attachment_type_unsupported, attachment_too_large,
     package_too_large, attachment_too_many_pages, package_too_many_pages, image_too_many_pixels,
-    attachment_conversion_failed, attachment_invalid (bad item number or title), attachment_missing.
+    attachment_conversion_failed, attachment_invalid (bad item number or title), attachment_missing,
+    attachment_font_not_embedded.
     """
+
+    kind = ErrorKind.INVALID
+    title = "附件有误"
 
     def __init__(self, code: str, filename: str, reason: str) -> None:
         self.filename = filename
         self.reason = reason
         super().__init__(code, f"附件“{filename}”：{reason}")
 
-    def to_dict(self) -> dict[str, str | None]:
+    def to_dict(self) -> dict[str, Any]:
         return {"code": self.code, "file": self.filename, "reason": self.reason, "message": self.message}
 
 
 class AttachmentListError(PackageError):
     """The attachment directory or its attachments.json cannot be read (CLI input)."""
+
+    kind = ErrorKind.INVALID
+    title = "附件清单有误"
 
     def __init__(self, message: str, *, code: str = "attachment_list_invalid") -> None:
         super().__init__(code, message)

@@ -9,39 +9,26 @@ from __future__ import annotations
 import types
 import typing
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from service.errors import DocgenError, ErrorKind, FieldError
+
+__all__ = ["FieldError", "PayloadInvalid", "PayloadValueError", "from_validation_error", "json_path", "label_for"]
+
 Loc = tuple[str | int, ...]
 
 
-@dataclass(frozen=True)
-class FieldError:
-    """One problem with one field of a payload."""
-
-    loc: str
-    """JSON path of the field, e.g. ``$.top_enterprises[10].revenue``."""
-    label: str
-    """The field's Chinese label as printed on the form, with its parents, e.g. ``近三年主要发展指标 / 2024 年``."""
-    code: str
-    """Stable, machine-readable reason, e.g. ``credit_code_check_digit``."""
-    message: str
-    """Why, in Chinese."""
-
-    def as_dict(self) -> dict[str, str]:
-        return asdict(self)
-
-
-class PayloadInvalid(Exception):
-    """A payload failed validation; carries every error found."""
+class PayloadInvalid(DocgenError):
+    """A payload failed validation; carries every error found (`errors`, FieldError objects)."""
 
     code = "payload_invalid"
+    kind = ErrorKind.INVALID
+    title = "数据校验未通过"
 
     def __init__(self, errors: Sequence[FieldError]) -> None:
-        self.errors = list(errors)
-        super().__init__(f"数据校验未通过，共 {len(self.errors)} 处错误")
+        super().__init__(f"数据校验未通过，共 {len(errors)} 处错误", errors=errors)
 
 
 def json_path(loc: Loc) -> str:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from service.errors import DocgenError, ErrorKind
 from service.payloads import FormPayload
 from service.payloads.registry import DOCUMENT_TITLES, model_for
 from service.rendering.compose import compose_official_document
@@ -22,8 +23,12 @@ SAMPLES_DIR = resource_dir("samples")
 SCHEMAS_DIR = resource_dir("payload_schemas")
 
 
-class UnknownTemplate(LookupError):
+class UnknownTemplate(DocgenError, LookupError):
+    """No template has this id."""
+
     code = "unknown_template"
+    kind = ErrorKind.NOT_FOUND
+    title = "模板不存在"
 
     def __init__(self, template_id: str) -> None:
         self.template_id = template_id

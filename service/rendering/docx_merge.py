@@ -21,17 +21,20 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from lxml import etree
 
+from service.errors import DocgenError, ErrorKind
+from service.output.zips import FIXED_ZIP_TIME, build_zip
 from service.rendering import ooxml_order
 from service.rendering.values import clean_text
 
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
-class ComposeError(Exception):
+class ComposeError(DocgenError):
     """An appended document holds content the merger cannot carry over (a bug of a template, not of the payload)."""
 
     code = "compose_error"
+    kind = ErrorKind.INTERNAL
+    title = "公文排版失败"
 
 
 def save_deterministic(document: Document, properties: dict[str, str]) -> bytes:
@@ -41,14 +44,9 @@ def save_deterministic(document: Document, properties: dict[str, str]) -> bytes:
         setattr(core, key, clean_text(value))
     raw = io.BytesIO()
     document.save(raw)
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(raw.getvalue())) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=_FIXED_ZIP_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            dst.writestr(entry, src.read(info.filename))
-    return out.getvalue()
+    with zipfile.ZipFile(raw) as src:
+        entries = [(info.filename, src.read(info)) for info in src.infolist()]
+    return build_zip(entries, FIXED_ZIP_TIME, sort=False)
 
 
 # --- Composition at the XML level ------------------------------------------------------------------------------

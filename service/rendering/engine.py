@@ -23,6 +23,7 @@ from docxtpl import DocxTemplate
 from jinja2 import Environment, StrictUndefined, Template
 from lxml import etree
 
+from service.errors import DocgenError, ErrorKind
 from service.output.zips import FIXED_ZIP_TIME, ZipWriter
 from service.rendering.values import FILTERS, GLOBALS, clean_text, finalize
 
@@ -30,10 +31,12 @@ from service.rendering.values import FILTERS, GLOBALS, clean_text, finalize
 _TEMPLATED_PART = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml|docProps/core\.xml")
 
 
-class TemplateRenderError(Exception):
+class TemplateRenderError(DocgenError):
     """The template itself is broken (a bug or a bad edit of the .docx), not the payload."""
 
     code = "template_error"
+    kind = ErrorKind.INTERNAL
+    title = "模板有误"
 
 
 def _jinja_environment() -> Environment:
