@@ -73,7 +73,6 @@ def logging_config(level: str = "info") -> dict[str, Any]:
         "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}},
         "loggers": {
             "docgen": {"handlers": ["stderr"], "level": lvl, "propagate": False},
-            "service": {"handlers": ["stderr"], "level": lvl, "propagate": False},
             "uvicorn": {"handlers": ["stderr"], "level": lvl, "propagate": False},
             "uvicorn.error": {"level": lvl},
             # Our middleware writes the access log (with request id, route and template).

@@ -47,7 +47,7 @@ from service.conversion.protocol import (
 from service.conversion.sanitize import sanitize_docx
 from service.conversion.settings import PoolSettings
 
-logger = logging.getLogger("service.conversion")
+logger = logging.getLogger("docgen.conversion")
 
 _PING_TIMEOUT = 5.0
 _CLOSED_MESSAGE = "转换服务已关闭，不再接受转换请求。"
