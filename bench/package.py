@@ -38,6 +38,7 @@ from pypdf.generic import (  # noqa: E402
 )
 
 from service.conversion import ConversionPool, PoolSettings  # noqa: E402
+from service.output.pdf import save_pdf  # noqa: E402
 from service.packaging import PackageLimits, assemble_package, attachments_from_dir  # noqa: E402
 from service.packaging import merge as pk_merge  # noqa: E402
 from service.packaging import stamp as pk_stamp  # noqa: E402
@@ -73,7 +74,7 @@ def pypdf_merge(parts: list[bytes]) -> bytes:
 
 def pikepdf_merge(parts: list[bytes]) -> bytes:
     docs = [pikepdf.open(io.BytesIO(d)) for d in parts]
-    return pk_merge.save(pk_merge.merge(docs))
+    return save_pdf(pk_merge.merge(docs))
 
 
 def pypdf_stamp_direct(merged: bytes) -> bytes:
@@ -138,7 +139,7 @@ def pypdf_stamp_merge_page(merged: bytes, overlay_pdf: bytes) -> bytes:
 def pikepdf_stamp(merged: bytes, *, measure: bool) -> bytes:
     pdf = pikepdf.open(io.BytesIO(merged))
     pk_stamp.stamp_pages(pdf, [(i, i) for i in range(1, len(pdf.pages))], measure=None if measure else [])
-    return pk_merge.save(pdf)
+    return save_pdf(pdf)
 
 
 def main() -> None:

@@ -133,7 +133,7 @@ def test_the_graph_sees_known_edges() -> None:
     assert "service.batch.jobs" in edges["service.batch.runner"]
     assert "service.rendering" in edges["service.batch.produce"]  # imported inside a method
     assert "service.output.zips" in edges["service.rendering.engine"]
-    assert {"service.packaging.merge", "service.packaging.reproducible"} <= edges["service.output.pdf"]
+    assert "service.output.pdf" in edges["service.packaging.attachments"]
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c", "a"]]
 
 
@@ -145,6 +145,18 @@ def test_the_batch_runner_never_imports_the_pipeline() -> None:
             reachable.add(w)
             todo.append(w)
     assert "service.batch.pipeline" not in reachable
+
+
+def test_the_output_module_depends_on_nothing_else_in_the_service() -> None:
+    """Every writer (batch, packaging, rendering, the template build) uses service.output: it must stand alone."""
+    edges = graph()
+    reachable, todo = set(), ["service.output"]
+    while todo:
+        for w in edges[todo.pop()] - reachable:
+            reachable.add(w)
+            todo.append(w)
+    assert "service.output.pdf" in reachable
+    assert {m for m in reachable if not m.startswith("service.output.")} == set()
 
 
 def _params() -> list[object]:

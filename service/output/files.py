@@ -38,9 +38,10 @@ def atomic_write(path: Path, data: bytes, *, mode: int = FILE_MODE) -> None:
 
 def publish_folder(target: Path, files: Mapping[str, bytes], *, staging_dir: Path, mode: int = FILE_MODE) -> None:
     """Build the folder `target` from `files` (relative POSIX paths → bytes) under `staging_dir`, then rename it
-    into place, replacing an older version. `staging_dir` must be on the same file system as `target`."""
+    into place, replacing an older version. `staging_dir` must be on the same file system as `target`; it may be
+    the folder `target` is in (the staging folder there is hidden and removed at the end)."""
     staging_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f"{target.name}.", dir=staging_dir))
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=staging_dir))
     try:
         built = staging / "new"
         built.mkdir()

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
-import shutil
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -20,6 +17,8 @@ import pikepdf
 
 from service.conversion.converter import Converter
 from service.conversion.errors import ConversionError
+from service.output import CAMPAIGN_TZ, atomic_path, publish_folder
+from service.output.pdf import Metadata, normalise_fonts, save_pdf, set_metadata
 from service.packaging import bundle, merge, stamp
 from service.packaging import pdfa as pdfa_profile
 from service.packaging.attachments import (
@@ -40,9 +39,7 @@ from service.packaging.errors import (
     Repair,
 )
 from service.packaging.listing import ItemRefs, ListedFile, RenderedApplication, final_pass, first_pass, item_label
-from service.packaging.reproducible import normalise_fonts
 
-CHINA = dt.timezone(dt.timedelta(hours=8), "CST")
 MERGED_NAME = "完整申报材料.pdf"
 APPLICATION_DOCX = "申请书.docx"
 APPLICATION_PDF = "申请书.pdf"
@@ -118,36 +115,18 @@ class Package:
 
     def write_to(self, out_dir: Path | str) -> list[Path]:
         """Write `<folder>/` (the bundle unpacked) and `<folder>.zip` into out_dir, atomically: everything is
-        written into a temporary directory first and renamed into place at the end; on failure nothing is left."""
+        written aside first and renamed into place at the end; on failure nothing is left."""
         out_dir = Path(out_dir)
         outputs = [out_dir / self.folder, out_dir / self.zip_name]
-        if not out_dir.exists():
-            out_dir.parent.mkdir(parents=True, exist_ok=True)
-            staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
-            try:
-                self._write_into(staging)
-                os.replace(staging, out_dir)  # one rename publishes everything
-            except BaseException:
-                shutil.rmtree(staging, ignore_errors=True)
-                raise
+        if not out_dir.exists():  # one rename publishes everything
+            files = {f"{self.folder}/{rel}": data for rel, data in self.files.items()}
+            publish_folder(out_dir, {**files, self.zip_name: self.bundle_zip}, staging_dir=out_dir.parent)
             return outputs
-        staging = Path(tempfile.mkdtemp(prefix=f".{self.folder}.", dir=out_dir))
-        try:
-            self._write_into(staging)
-            if outputs[0].exists():
-                os.replace(outputs[0], staging / ".previous")  # removed with the staging directory
-            os.replace(staging / self.folder, outputs[0])
-            os.replace(staging / self.zip_name, outputs[1])
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
+        # The ZIP is renamed into place right after the folder, and dropped if the folder fails.
+        with atomic_path(outputs[1]) as zip_part:
+            zip_part.write_bytes(self.bundle_zip)
+            publish_folder(outputs[0], self.files, staging_dir=out_dir)
         return outputs
-
-    def _write_into(self, directory: Path) -> None:
-        for rel, data in self.files.items():
-            path = directory / self.folder / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
-        (directory / self.zip_name).write_bytes(self.bundle_zip)
 
 
 class _Timer:
@@ -206,7 +185,7 @@ def assemble_package(
     model = validated.model
     applicant = model.applicant_name()
     filing_date: dt.date = model.cover.fill_date
-    moment = generated_at or dt.datetime.combine(filing_date, dt.time(0, 0), tzinfo=CHINA)
+    moment = generated_at or dt.datetime.combine(filing_date, dt.time(0, 0), tzinfo=CAMPAIGN_TZ)
     if not isinstance(sequence, int) or sequence < 1:
         raise PackageError("sequence_invalid", f"序号应为正整数，实为“{sequence}”")
 
@@ -290,29 +269,29 @@ def assemble_package(
         merge.write_outline(merged, outline)
         merge.set_page_labels(merged, cover)
         version = merge.highest_version(sources)
-        meta = merge.Metadata(
+        meta = Metadata(
             title=f"{spec.title}（完整申报材料）",
             author=applicant,
             subject=f"{spec.title}及附件清单所列证明材料",
             keywords=str(getattr(model.cover, "creation_field", "") or ""),
             created=moment,
         )
-        merge.set_metadata(merged, meta)
+        set_metadata(merged, meta)
         if pdfa:
             pdfa_profile.finish(merged, app_doc)
     with timer("save"):
         force = pdfa_profile.PDF_VERSION if pdfa else None
-        merged_bytes = merge.save(merged, min_version=version, force_version=force)
+        merged_bytes = save_pdf(merged, min_version=version, force_version=force)
         application = merge.extract(merged, range(final.pages))
         merge.write_outline(application, [outline[0]])
         merge.set_page_labels(application, cover)
-        merge.set_metadata(
+        set_metadata(
             application,
-            merge.Metadata(spec.title, applicant, spec.title, meta.keywords, moment),
+            Metadata(spec.title, applicant, spec.title, meta.keywords, moment),
         )
         if pdfa:
             pdfa_profile.finish(application, app_doc)
-        application_bytes = merge.save(application, min_version=version, force_version=force)
+        application_bytes = save_pdf(application, min_version=version, force_version=force)
     if len(merged_bytes) > limits.max_package_bytes:
         raise PackageError(
             "package_too_large",
@@ -372,7 +351,7 @@ def assemble_package(
         if pdfa:
             manifest["pdf_profile"] = "PDF/A-2b"
         files[MANIFEST_NAME] = bundle.manifest_bytes(manifest)
-        local = moment.astimezone(CHINA) if moment.tzinfo else moment
+        local = moment.astimezone(CAMPAIGN_TZ) if moment.tzinfo else moment
         zip_bytes = bundle.build_zip(folder, files, local.timetuple()[:6])
     report("done")
     timer.totals["application_passes"] = final.passes

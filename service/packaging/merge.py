@@ -1,4 +1,5 @@
-"""Merging the 申请书 and the attachments into one PDF, with bookmarks, page labels and metadata (pikepdf/qpdf).
+"""Merging the 申请书 and the attachments into one PDF, with bookmarks and page labels (pikepdf/qpdf); the
+metadata and the reproducible save are `service.output.pdf`'s.
 
 pikepdf rather than pypdf: bench/package.py measures both on the park sample; qpdf copies the pages and writes
 the file several times faster (figures in the README), and it is the library that already opens and repairs the
@@ -15,7 +16,6 @@ Page labels make viewers show the printed numbers: the cover is labelled 封面,
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import re
 from collections.abc import Sequence
@@ -39,16 +39,6 @@ class OutlineEntry:
 
     def to_dict(self) -> dict:
         return {"title": self.title, "page": self.page, "children": [c.to_dict() for c in self.children]}
-
-
-@dataclass(frozen=True)
-class Metadata:
-    title: str
-    author: str
-    subject: str
-    keywords: str
-    created: dt.datetime
-    """Creation and modification date: the 填报日期 (never the clock, so that outputs are reproducible)."""
 
 
 # --- where the 申请书's sections start ------------------------------------------------------------------------
@@ -176,58 +166,6 @@ def set_page_labels(pdf: pikepdf.Pdf, cover_pages: int = 1, *, cover_label: str 
     pdf.Root.PageLabels = pikepdf.Dictionary(
         Nums=pikepdf.Array([0, cover, cover_pages, pikepdf.Dictionary(S=Name.D, St=1)])
     )
-
-
-def pdf_date(moment: dt.datetime) -> str:
-    """D:YYYYMMDDHHmmSS+HH'mm' (naive times are taken as China Standard Time)."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone(dt.timedelta(hours=8)))
-    offset = moment.utcoffset() or dt.timedelta(0)
-    sign = "-" if offset < dt.timedelta(0) else "+"
-    minutes = abs(int(offset.total_seconds())) // 60
-    return f"D:{moment:%Y%m%d%H%M%S}{sign}{minutes // 60:02d}'{minutes % 60:02d}'"
-
-
-def set_metadata(pdf: pikepdf.Pdf, meta: Metadata) -> None:
-    """Document information dictionary only: no XMP packet, whose metadata date would be the clock's."""
-    if "/Metadata" in pdf.Root:
-        del pdf.Root.Metadata
-    date = pdf_date(meta.created)
-    pdf.trailer.Info = pdf.make_indirect(
-        pikepdf.Dictionary(
-            Title=pikepdf.String(meta.title),
-            Author=pikepdf.String(meta.author),
-            Subject=pikepdf.String(meta.subject),
-            Keywords=pikepdf.String(meta.keywords),
-            Creator=pikepdf.String("docgen 申报材料生成服务"),
-            Producer=pikepdf.String(f"pikepdf {pikepdf.__version__}"),
-            CreationDate=pikepdf.String(date),
-            ModDate=pikepdf.String(date),
-        )
-    )
-    pdf.Root.ViewerPreferences = pikepdf.Dictionary(DisplayDocTitle=True)
-    pdf.Root.Lang = pikepdf.String("zh-CN")
-
-
-def save(pdf: pikepdf.Pdf, *, min_version: str = "1.6", force_version: str | None = None) -> bytes:
-    """Write with a content-derived /ID, so the same document gives the same bytes. `force_version`: the header
-    version whatever the parts had (PDF/A-2 requires at most 1.7)."""
-    # qpdf derives the new /ID from the trailer too: LibreOffice's random /ID and its /DocChecksum (which
-    # covers the creation time) would leak into it. Keep only what the trailer needs.
-    for key in list(pdf.trailer.keys()):
-        if key not in ("/Root", "/Info", "/Size", "/Encrypt"):
-            del pdf.trailer[key]
-    out = io.BytesIO()
-    pdf.save(
-        out,
-        deterministic_id=True,
-        min_version=min_version,
-        force_version=force_version or "",
-        fix_metadata_version=False,  # would rewrite the XMP packet written for PDF/A
-        object_stream_mode=pikepdf.ObjectStreamMode.generate,
-        compress_streams=True,
-    )
-    return out.getvalue()
 
 
 def highest_version(parts: Sequence[pikepdf.Pdf]) -> str:
