@@ -16,6 +16,8 @@ import typer
 from rich.table import Table
 
 from service.cli_console import console, err_console
+from service.cli_errors import exit_for
+from service.errors import DocgenError
 from service.payloads import PayloadInvalid
 from service.payloads.errors import FieldError
 from service.rendering import TemplateSpec, UnknownTemplate, get_template, list_templates, render, validate
@@ -170,7 +172,7 @@ def _to_pdf(docx: bytes, *, pdfa: bool, title: str, author: str, subject: str) -
     try:
         return convert_to_pdf(docx, PdfOptions(pdfa=pdfa, title=title, author=author, subject=subject))
     except ConversionError as exc:
-        raise fail(exc.message) from None
+        raise exit_for(exc) from None
     finally:
         shutdown_default_pool()
 
@@ -194,6 +196,10 @@ def main() -> None:
     except KeyboardInterrupt:
         err_console.print("[yellow]已中断。[/]")
         sys.exit(130)
+    except DocgenError as exc:  # an error of the service no command caught: its message and its kind's exit code
+        if os.environ.get("DOCGEN_DEBUG"):
+            raise
+        sys.exit(exit_for(exc).exit_code)
     except Exception as exc:  # the last line of defence of the CLI
         err_console.print(f"[bold red]内部错误：[/]{type(exc).__name__}: {exc}")
         err_console.print("设置环境变量 DOCGEN_DEBUG=1 可查看详细堆栈。")

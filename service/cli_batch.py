@@ -28,6 +28,8 @@ from rich.table import Table
 from service.batch.pipeline import BatchProgress, BatchReport, CandidateResult
 from service.batch.store import CandidateStatus
 from service.cli_console import console, err_console
+from service.cli_errors import exit_code_for, exit_for
+from service.errors import DocgenError
 
 if TYPE_CHECKING:
     from service.conversion import ConversionPool
@@ -159,7 +161,7 @@ def batch_command(
         for e in exc.errors:
             table.add_row(escape(e.loc), escape(e.label), e.code, escape(e.message))
         err_console.print(table)
-        raise typer.Exit(EXIT_UNUSABLE) from None
+        raise typer.Exit(exit_code_for(exc)) from None
     except KeyboardInterrupt:
         err_console.print("[yellow]已中断：[/]已完成的申报对象已保存；重新运行同一命令即可从中断处继续。")
         raise typer.Exit(EXIT_INTERRUPTED) from None
@@ -212,7 +214,9 @@ def rollup_command(
     except RollupInvalid as exc:
         for problem in exc.problems:
             err_console.print(f"[bold red]错误：[/]{escape(problem)}", highlight=False)
-        raise typer.Exit(EXIT_UNUSABLE) from None
+        raise typer.Exit(exit_code_for(exc)) from None
+    except DocgenError as exc:  # the converter busy, timed out or unavailable
+        raise exit_for(exc) from None
     finally:
         _close(pool)
     table = Table(title=f"省级推荐汇总表（{escape(recommender)}）", title_justify="left")

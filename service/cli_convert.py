@@ -16,6 +16,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from service.cli_console import console, err_console
+from service.cli_errors import exit_for
 
 
 def register(app: typer.Typer) -> None:
@@ -55,7 +56,7 @@ def convert_command(
         with ConversionPool(settings) as pool:
             pool.convert_file(source, target, options)
     except ConversionError as exc:
-        raise _fail(exc.message, exc.code) from None
+        raise exit_for(exc) from None
     except OSError as exc:
         raise _fail(f"读写文件失败：{exc}", "io_error") from None
     kind = "PDF/A-2b" if pdfa else "PDF"

@@ -19,6 +19,8 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from service.cli_console import console, err_console
+from service.cli_errors import exit_for
+from service.errors import DocgenError
 
 APPLICATION_TEMPLATES = ("park_application", "enterprise_application")
 
@@ -100,7 +102,6 @@ def package_command(
     from service.conversion import get_default_pool
     from service.packaging import (
         STEPS,
-        PackageError,
         PackageLimits,
         assemble_package,
         attachments_from_dir,
@@ -163,8 +164,8 @@ def package_command(
     except PayloadInvalid as exc:
         _print_field_errors(exc.errors)
         raise typer.Exit(code=1) from None
-    except PackageError as exc:
-        raise _fail(exc.message, exc.code) from None
+    except DocgenError as exc:  # packaging errors, and busy/timeout/unavailable conversions unwrapped
+        raise exit_for(exc) from None
     finally:
         _shutdown_pool()
 

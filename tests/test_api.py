@@ -617,30 +617,30 @@ def test_content_disposition_round_trips_and_has_an_ascii_fallback() -> None:
 
 
 def test_package_errors_map_to_statuses() -> None:
-    from service.api.routers.packages import package_problem
-    from service.packaging import PackageError
-    from service.packaging.convert import ConversionFailed
+    import json
+
+    from service.api.problems import docgen_problem
+    from service.api.routers.packages import name_file
+    from service.conversion import ConversionBusy, ConversionTimeout
+    from service.packaging import Attachment, PackageError
     from service.packaging.errors import AttachmentError
 
-    def raised_while(cause: Exception, error: PackageError) -> PackageError:
-        try:
-            try:
-                raise cause
-            except Exception:
-                raise error from None  # as the packaging module does
-        except PackageError as exc:
-            return exc
+    def answer(exc: Exception) -> tuple[int, dict[str, str], dict[str, object]]:
+        assert isinstance(exc, PackageError | ConversionBusy | ConversionTimeout)
+        response = docgen_problem(None, exc)
+        return response.status_code, dict(response.headers), json.loads(response.body)
 
-    failed = AttachmentError("attachment_conversion_failed", "a.docx", "转换失败")
-    busy = raised_while(ConversionFailed("conversion_busy", "转换服务繁忙"), failed)
-    assert (package_problem(busy, []).status, package_problem(busy, []).headers["Retry-After"]) == (503, "5")
-    slow = raised_while(ConversionFailed("conversion_timeout", "超时"), PackageError("conversion_timeout", "超时"))
-    assert package_problem(slow, []).status == 504
-    assert package_problem(AttachmentError("attachment_too_large", "a.pdf", "过大"), []).status == 413
-    assert package_problem(AttachmentError("package_too_many_pages", "a.pdf", "页数过多"), []).status == 413
-    bad = package_problem(AttachmentError("attachment_corrupt", "a.pdf", "已损坏"), [])
-    assert bad.status == 422 and bad.errors == [{"loc": "$.files", "label": "a.pdf", "code": "attachment_corrupt",
-                                                 "message": "已损坏"}]  # fmt: skip
+    status, headers, body = answer(ConversionBusy(5))  # busy conversions travel unwrapped out of the packaging
+    assert (status, headers["retry-after"], body["code"]) == (503, "5", "conversion_busy")
+    assert answer(ConversionTimeout(60))[0] == 504
+    assert answer(AttachmentError("attachment_too_large", "a.pdf", "过大"))[0] == 413
+    assert answer(AttachmentError("package_too_many_pages", "a.pdf", "页数过多"))[2]["title"] == "页数超过上限"
+    assert answer(PackageError("stamp_font_missing", "缺字体"))[0] == 500
+    upload = Attachment(item=1, title="a", data=b"%PDF", filename="a.pdf")
+    status, _, body = answer(name_file(AttachmentError("attachment_corrupt", "a.pdf", "已损坏"), [upload]))
+    assert status == 422 and body["errors"] == [
+        {"loc": "$.files[0]", "label": "a.pdf", "code": "attachment_corrupt", "message": "已损坏"}
+    ]
 
 
 def test_etag_comparison() -> None:

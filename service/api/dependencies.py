@@ -117,7 +117,7 @@ class Runtime:
             return await run_sync(pool.convert, docx, options, limiter=self.conversion_limiter)
         except ConversionError as exc:
             self.metrics.conversion_errors.labels(exc.code).inc()
-            raise conversion_problem(exc.code, exc.message, getattr(exc, "retry_after", None)) from exc
+            raise  # the problem handler answers it by its kind
         finally:
             fmt = "pdfa" if pdfa else "pdf"
             self.metrics.conversion.labels(template_id, fmt).observe(time.perf_counter() - start)
@@ -177,8 +177,7 @@ class Runtime:
     def require_pool(self) -> Any:
         if self.pool is None:
             reason = self.pool_error or "LibreOffice 进程池未启动"
-            raise ProblemError(503, "libreoffice_unavailable", "PDF 转换暂不可用", f"{reason}。",
-                               headers={"Retry-After": "30"})  # fmt: skip
+            raise LibreOfficeUnavailable(f"{reason}。")
         return self.pool
 
     def pool_stats(self) -> dict[str, Any]:
@@ -212,17 +211,6 @@ class _RuntimeConverter:
             raise LibreOfficeUnavailable()
         result: bytes = pool.convert(docx, options)
         return result
-
-
-def conversion_problem(code: str, message: str, retry_after: int | None = None) -> ProblemError:
-    """A conversion error of the pool (or passed on by the packaging) as the problem the client gets."""
-    if code == "conversion_busy":
-        return ProblemError(503, code, "转换服务繁忙", message, headers={"Retry-After": str(retry_after or 5)})
-    if code == "conversion_timeout":
-        return ProblemError(504, code, "转换超时", message)
-    if code == "libreoffice_unavailable":
-        return ProblemError(503, code, "PDF 转换暂不可用", message, headers={"Retry-After": "30"})
-    return ProblemError(500, code, "PDF 转换失败", message)
 
 
 def get_runtime(request: Request) -> Runtime:

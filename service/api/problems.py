@@ -4,6 +4,9 @@ Every failure — ours, Starlette's 404/405, FastAPI's request validation, body 
 exceptions — leaves as a problem document with a Chinese `title`/`detail`, a stable `code` and the
 request id. Payload validation problems carry `errors[]`: the same {loc, label, code, message}
 objects the CLI prints.
+
+Errors of the service (`service.errors.DocgenError`) are answered by one handler, `docgen_problem`: the status
+(and Retry-After) comes from the error's kind, the body from its code, title, message and field errors.
 """
 
 from __future__ import annotations
@@ -23,8 +26,7 @@ from starlette.responses import Response
 from starlette.routing import compile_path
 
 from service.api.logging import current_request_id
-from service.payloads import FieldError, PayloadInvalid
-from service.rendering import UnknownTemplate
+from service.errors import DocgenError, ErrorKind, FieldError, kind_for_status
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_PREFIX = "urn:docgen:problem:"
@@ -61,8 +63,9 @@ class ValidationProblem(Problem):
     errors: list[FieldErrorModel] = Field(description="全部错误，每项对应一个字段")
 
 
-class ProblemError(Exception):
-    """Raise anywhere in a request to answer with a problem document."""
+class ProblemError(DocgenError):
+    """Raise anywhere in a request to answer with a problem document whose status the API decides itself
+    (request-level problems: JSON syntax, API key, media type, batch state); its kind follows from the status."""
 
     def __init__(
         self,
@@ -74,12 +77,10 @@ class ProblemError(Exception):
         errors: Sequence[FieldError | Mapping[str, str]] | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> None:
-        super().__init__(detail)
+        field_errors = [e if isinstance(e, FieldError) else FieldError(**e) for e in errors or ()]
+        super().__init__(detail, code=code, kind=kind_for_status(status), errors=field_errors)
         self.status = status
-        self.code = code
         self.title = title
-        self.detail = detail
-        self.errors = errors
         self.headers = dict(headers or {})
 
 
@@ -210,23 +211,25 @@ def request_field_errors(exc: RequestValidationError) -> list[FieldError]:
 # --- Handlers -------------------------------------------------------------------------------------------
 
 
-async def _problem_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, ProblemError)
+def docgen_problem(request: Request | None, exc: DocgenError) -> ProblemResponse:
+    """The one mapping of an error of the service to HTTP: status and Retry-After by kind (`service.errors.POLICY`),
+    body from the error's code, title, message and field errors."""
+    policy = exc.policy
+    status = exc.status if isinstance(exc, ProblemError) else policy.status
+    headers = dict(exc.headers) if isinstance(exc, ProblemError) else {}
+    retry_after = exc.retry_after or policy.retry_after
+    if retry_after and exc.kind in (ErrorKind.BUSY, ErrorKind.UNAVAILABLE):
+        headers.setdefault("Retry-After", str(retry_after))
+    if policy.log_traceback and not isinstance(exc, ProblemError):
+        log.error("内部错误 (internal error) %s: %s", exc.code, exc.detail or exc.message, exc_info=exc)
     return problem_response(
-        request, exc.status, exc.code, exc.title, exc.detail, errors=exc.errors, headers=exc.headers
+        request, status, exc.code, exc.title, exc.message, errors=exc.errors or None, headers=headers
     )
 
 
-async def _payload_invalid(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, PayloadInvalid)
-    return problem_response(
-        request, 422, exc.code, "数据校验未通过", f"数据校验未通过，共 {len(exc.errors)} 处错误。", errors=exc.errors
-    )
-
-
-async def _unknown_template(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, UnknownTemplate)
-    return problem_response(request, 404, exc.code, "模板不存在", str(exc))
+async def _docgen_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, DocgenError)
+    return docgen_problem(request, exc)
 
 
 async def _http_exception(request: Request, exc: Exception) -> Response:
@@ -290,9 +293,7 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
 
 
 def install_problem_handlers(app: FastAPI) -> None:
-    app.add_exception_handler(ProblemError, _problem_error)
-    app.add_exception_handler(PayloadInvalid, _payload_invalid)
-    app.add_exception_handler(UnknownTemplate, _unknown_template)
+    app.add_exception_handler(DocgenError, _docgen_error)
     app.add_exception_handler(StarletteHTTPException, _http_exception)
     app.add_exception_handler(RequestValidationError, _request_validation)
     app.add_exception_handler(Exception, _unexpected)

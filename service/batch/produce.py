@@ -21,6 +21,7 @@ from service.batch.report import BatchReport, error_entry, summary_file_stem
 from service.batch.store import BatchStore, CandidateRecord, CandidateStatus
 from service.conversion.converter import Converter
 from service.conversion.errors import ConversionError
+from service.errors import POLICY, DocgenError, kind_of
 from service.output import atomic_write, campaign_today, count_pdf_pages, publish_folder, reproducible_pdf
 from service.payloads import PayloadInvalid
 
@@ -29,6 +30,16 @@ log = logging.getLogger("docgen.batch")
 SUMMARY_TEMPLATE = "city_recommendation_summary"
 SUMMARY_ARTIFACT = "city_summary"
 CATEGORY_DIRS = {CandidateType.PARK: "园区类", CandidateType.ENTERPRISE: "企业类"}
+ATTEMPTS = 3
+"""Tries of one candidate when the converter is busy, timed out or unavailable."""
+MAX_RETRY_WAIT = 5.0
+"""Seconds at most between two tries (a busy pool suggests its own wait)."""
+
+
+def retryable(exc: BaseException) -> bool:
+    """The batch's one decision on an error: try the candidate again (busy, timeout, unavailable: the same input
+    will likely succeed later) or record it as failed (invalid, limit, not_found; internal is logged as well)."""
+    return POLICY[kind_of(exc)].retry
 
 
 def sha256_file(path: Path) -> str:
@@ -158,7 +169,7 @@ class Producer:
 
     def produce(self, p: Prepared) -> None:
         """Package one candidate and put its bundle folder in place, then record it."""
-        from service.packaging import PackageError, assemble_package
+        from service.packaging import assemble_package
 
         r = p.result
         assert p.loaded.entry is not None and p.validated is not None and r.sequence is not None
@@ -167,15 +178,23 @@ class Producer:
         r.status = CandidateStatus.RUNNING
         self.progress.candidate_started(p.key)
         start = time.perf_counter()
-        try:
-            package = assemble_package(
-                p.loaded.entry.type.template_id, p.validated, p.attachments, sequence=r.sequence,
-                progress=lambda step: self.progress.candidate_step(p.key, step), converter=self.converter,
-            )  # fmt: skip
-        except PayloadInvalid as exc:
-            r.errors = [e.as_dict() for e in exc.errors]
-        except PackageError as exc:
-            r.errors = [error_entry(exc.code, exc.message, label="申报材料包")]
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                package = assemble_package(
+                    p.loaded.entry.type.template_id, p.validated, p.attachments, sequence=r.sequence,
+                    progress=lambda step: self.progress.candidate_step(p.key, step), converter=self.converter,
+                )  # fmt: skip
+                break
+            except DocgenError as exc:
+                if retryable(exc) and attempt < ATTEMPTS:
+                    log.warning("申报对象 %s 第 %d 次生成未完成，稍后重试 (retrying): %s", p.key, attempt, exc.code)
+                    time.sleep(min(float(exc.retry_after or attempt), MAX_RETRY_WAIT))
+                    continue
+                if exc.policy.log_traceback:
+                    log.error("申报对象 %s 生成失败 (internal error): %s", p.key, exc.code, exc_info=exc)
+                # serialized once, for the store and the report
+                r.errors = [e.as_dict() for e in exc.errors] or [error_entry(exc.code, exc.message, label="申报材料包")]
+                break
         if r.errors:
             r.seconds = time.perf_counter() - start
             self.record_failure(p, previous)

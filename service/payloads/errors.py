@@ -28,7 +28,7 @@ class PayloadInvalid(DocgenError):
     title = "数据校验未通过"
 
     def __init__(self, errors: Sequence[FieldError]) -> None:
-        super().__init__(f"数据校验未通过，共 {len(errors)} 处错误", errors=errors)
+        super().__init__(f"数据校验未通过，共 {len(errors)} 处错误。", errors=errors)
 
 
 def json_path(loc: Loc) -> str:

@@ -16,20 +16,16 @@ from service.api.dependencies import (
     RuntimeDep,
     TemplateDep,
     content_disposition,
-    conversion_problem,
     download_name,
     parse_json,
 )
 from service.api.problems import ProblemError, problem_responses, size_text
-from service.packaging import Attachment, PackageError, PackageLimits, assemble_package
+from service.errors import FieldError
+from service.packaging import Attachment, PackageLimits, assemble_package
 from service.packaging.attachments import title_from_filename
 from service.packaging.errors import AttachmentError
 
 router = APIRouter(prefix="/v1/packages", tags=["申报材料包"])
-
-# Codes of PackageError that are limits (413) rather than bad content (422).
-SIZE_CODES = {"attachment_too_large", "package_too_large"}
-CONVERSION_CODES = {"conversion_busy", "conversion_timeout", "libreoffice_unavailable"}
 
 
 class PackageFormat(StrEnum):
@@ -48,33 +44,13 @@ def require_multipart(request: Request) -> None:
         )  # fmt: skip
 
 
-def _conversion_code(exc: BaseException) -> tuple[str, str, int | None] | None:
-    """The conversion error behind a packaging error (busy/timeout/unavailable are not the client's fault)."""
-    seen: BaseException | None = exc
-    while seen is not None:
-        code = getattr(seen, "code", None)
-        if code in CONVERSION_CODES:
-            return code, getattr(seen, "message", str(seen)), getattr(seen, "retry_after", None)
-        seen = seen.__cause__ or seen.__context__
-    return None
-
-
-def package_problem(exc: PackageError, attachments: list[Attachment]) -> ProblemError:
-    behind = _conversion_code(exc)
-    if behind is not None:
-        return conversion_problem(*behind)
-    errors = None
-    if isinstance(exc, AttachmentError):
-        index = next((i for i, a in enumerate(attachments) if a.name == exc.filename), None)
-        loc = f"$.files[{index}]" if index is not None else "$.files"
-        errors = [{"loc": loc, "label": exc.filename, "code": exc.code, "message": exc.reason}]
-    if exc.code in SIZE_CODES:
-        return ProblemError(413, exc.code, "附件过大", exc.message, errors=errors)
-    if exc.code.startswith("package_too_many") or exc.code.endswith("too_many_pages"):
-        return ProblemError(413, exc.code, "页数超过上限", exc.message, errors=errors)
-    if isinstance(exc, AttachmentError):
-        return ProblemError(422, exc.code, "附件有误", exc.message, errors=errors)
-    return ProblemError(500, exc.code, "申报材料包生成失败", exc.message)
+def name_file(exc: AttachmentError, attachments: list[Attachment]) -> AttachmentError:
+    """The attachment error with the upload it concerns as a field error (`$.files[i]`), for the client's form.
+    Status and title come from its kind in the one problem handler."""
+    index = next((i for i, a in enumerate(attachments) if a.name == exc.filename), None)
+    loc = f"$.files[{index}]" if index is not None else "$.files"
+    exc.errors = [FieldError(loc, exc.filename, exc.code, exc.reason)]
+    return exc
 
 
 @router.post(
@@ -146,7 +122,7 @@ async def create_package(
             title = titles[index] if titles else title_from_filename(name)
             attachments.append(Attachment(item=item, title=title, data=content, filename=name))
     except AttachmentError as exc:
-        raise package_problem(exc, attachments) from None
+        raise name_file(exc, attachments) from None
 
     limits = PackageLimits(
         max_file_bytes=settings.max_attachment_bytes,
@@ -163,8 +139,8 @@ async def create_package(
             ),
             limiter=runtime.package_limiter,
         )
-    except PackageError as exc:
-        raise package_problem(exc, attachments) from exc
+    except AttachmentError as exc:
+        raise name_file(exc, attachments) from exc
     runtime.metrics.package.labels(spec.id).observe(time.perf_counter() - start)
     if format in (PackageFormat.pdf, PackageFormat.pdfa):
         name = download_name("完整申报材料", package.applicant, "pdf")
