@@ -46,6 +46,7 @@ from service.conversion.protocol import (
 )
 from service.conversion.sanitize import sanitize_docx
 from service.conversion.settings import PoolSettings
+from service.output.files import atomic_write
 
 logger = logging.getLogger("docgen.conversion")
 
@@ -255,11 +256,7 @@ class ConversionPool:
         return self._run(ConversionJob(sanitized.data, options or PdfOptions()))
 
     def convert_file(self, source: Path, target: Path, options: PdfOptions | None = None) -> None:
-        pdf = self.convert(Path(source).read_bytes(), options)
-        target = Path(target)
-        partial = target.with_name(f".{target.name}.part")
-        partial.write_bytes(pdf)
-        partial.replace(target)
+        atomic_write(Path(target), self.convert(Path(source).read_bytes(), options))
 
     def metrics(self) -> PoolMetrics:
         with self._lock:

@@ -3,9 +3,9 @@ are loaded before the first real conversion (measured: first conversion 0.47 s, 
 
 from __future__ import annotations
 
-import io
-import zipfile
 from functools import cache
+
+from service.output.zips import FIXED_ZIP_TIME, build_zip
 
 _CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
@@ -50,9 +50,9 @@ def _document() -> str:
 
 @cache
 def warm_up_docx() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
-        archive.writestr("_rels/.rels", _RELS)
-        archive.writestr("word/document.xml", _document())
-    return buffer.getvalue()
+    entries = [
+        ("[Content_Types].xml", _CONTENT_TYPES.encode()),
+        ("_rels/.rels", _RELS.encode()),
+        ("word/document.xml", _document().encode()),
+    ]
+    return build_zip(entries, FIXED_ZIP_TIME, sort=False)

@@ -28,6 +28,7 @@ import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from service.output.zips import FIXED_ZIP_TIME, build_zip
 from service.packaging.errors import ApplicationRenderError
 
 MAX_PASSES = 3
@@ -112,15 +113,14 @@ _FOOTER_REFERENCE = re.compile(rb"<w:footerReference\b[^>]*/>")
 
 def without_footers(docx: bytes) -> bytes:
     """The same document with its footers unreferenced (the package stamps the page numbers itself)."""
-    src = zipfile.ZipFile(io.BytesIO(docx))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+    entries: list[tuple[str, bytes]] = []
+    with zipfile.ZipFile(io.BytesIO(docx)) as src:
         for info in src.infolist():
             data = src.read(info)
             if info.filename == "word/document.xml":
                 data = _FOOTER_REFERENCE.sub(b"", data)
-            dst.writestr(info, data)
-    return out.getvalue()
+            entries.append((info.filename, data))
+    return build_zip(entries, FIXED_ZIP_TIME, sort=False)
 
 
 @dataclass(frozen=True)
