@@ -137,24 +137,22 @@ def test_the_graph_sees_known_edges() -> None:
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c", "a"]]
 
 
-def test_the_batch_runner_never_imports_the_pipeline() -> None:
-    edges = graph()
-    reachable, todo = set(), ["service.batch.runner"]
+def reachable_from(start: str, edges: dict[str, set[str]]) -> set[str]:
+    found, todo = set(), [start]
     while todo:
-        for w in edges[todo.pop()] - reachable:
-            reachable.add(w)
+        for w in edges[todo.pop()] - found:
+            found.add(w)
             todo.append(w)
-    assert "service.batch.pipeline" not in reachable
+    return found
+
+
+def test_the_batch_runner_never_imports_the_pipeline() -> None:
+    assert "service.batch.pipeline" not in reachable_from("service.batch.runner", graph())
 
 
 def test_the_output_module_depends_on_nothing_else_in_the_service() -> None:
     """Every writer (batch, packaging, rendering, the template build) uses service.output: it must stand alone."""
-    edges = graph()
-    reachable, todo = set(), ["service.output"]
-    while todo:
-        for w in edges[todo.pop()] - reachable:
-            reachable.add(w)
-            todo.append(w)
+    reachable = reachable_from("service.output", graph())
     assert "service.output.pdf" in reachable
     assert {m for m in reachable if not m.startswith("service.output.")} == set()
 

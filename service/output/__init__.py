@@ -3,7 +3,8 @@
 - `zips`: deterministic ZIP archives (UTF-8 names, Unix attributes, fixed times, sorted or given order, a fresh
   ZipInfo per entry), in memory or streamed to a file.
 - `files`: atomic publishing of a file (write beside, rename) and of a folder (build aside, swap in).
-- `pdf`: reproducible PDF saving (fixed metadata, no per-process font ids, content-derived /ID).
+- `pdf`: reproducible PDF saving (metadata from given values, LibreOffice's per-process font ids removed,
+  content-derived /ID).
 - `clock`: the campaign time zone (`CAMPAIGN_TZ`, UTC+8) and the dates derived from it.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from service.output.clock import CAMPAIGN_TZ, campaign_iso, campaign_now, campaign_today
 from service.output.files import FILE_MODE, atomic_path, atomic_write, publish_folder
-from service.output.pdf import count_pdf_pages, reproducible_pdf
+from service.output.pdf import Metadata, count_pdf_pages, normalise_fonts, reproducible_pdf, save_pdf, set_metadata
 from service.output.zips import (
     FIXED_ZIP_TIME,
     UTF8_FLAG,
@@ -27,6 +28,7 @@ __all__ = [
     "FILE_MODE",
     "FIXED_ZIP_TIME",
     "UTF8_FLAG",
+    "Metadata",
     "ZipWriter",
     "atomic_path",
     "atomic_write",
@@ -35,8 +37,11 @@ __all__ = [
     "campaign_now",
     "campaign_today",
     "count_pdf_pages",
+    "normalise_fonts",
     "publish_folder",
     "reproducible_pdf",
+    "save_pdf",
+    "set_metadata",
     "tree_entries",
     "write_zip",
     "zip_info",
