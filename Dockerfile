@@ -1,8 +1,8 @@
 # docgen HTTP service: `docker build -t docgen . && docker run -p 8000:8000 docgen` → http://localhost:8000/docs
 #
 # System packages and fonts come from the same script and list as `make` (system/install.sh reads
-# system/packages.txt), and the venv is made the same way as the Makefile makes it. tests/test_dockerfile.py
-# keeps the two in step.
+# system/packages.txt), and the venv is made the same way as the Makefile makes it, its dependencies from the
+# lock. tests/test_dockerfile.py keeps the two in step.
 FROM python:3.11-slim-bookworm
 
 ENV DEBIAN_FRONTEND=noninteractive \
@@ -16,18 +16,25 @@ COPY system/ /opt/docgen/system/
 RUN bash /opt/docgen/system/install.sh \
     && rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb
 
-WORKDIR /app
-COPY pyproject.toml README.md ./
-COPY service/ service/
-COPY word_templates/ word_templates/
-COPY payload_schemas/ payload_schemas/
-COPY samples/ samples/
-
 # As the Makefile does: Debian's /usr/bin/python3 (not the image's /usr/local/bin/python) with its
-# site-packages, so that LibreOffice's `uno` module is importable; editable, so templates resolve in /app.
+# site-packages, so that LibreOffice's `uno` module is importable. Dependencies first, exactly as locked (hashes
+# checked), in their own layer: a source change does not reinstall them.
+WORKDIR /app
+COPY requirements.lock /tmp/docgen/
 RUN /usr/bin/python3 -m venv --system-site-packages /app/.venv \
-    && /app/.venv/bin/python -m pip install -q -e . \
-    && /app/.venv/bin/python -c "import uno, service.api.app"
+    && /app/.venv/bin/python -m pip install -q --require-hashes -r /tmp/docgen/requirements.lock
+
+# The project as a regular (not editable) install: the wheel carries the templates, schemas and samples, so the
+# sources are deleted afterwards and the service runs from site-packages only.
+COPY pyproject.toml setup.py README.md /tmp/docgen/src/
+COPY service/ /tmp/docgen/src/service/
+COPY word_templates/ /tmp/docgen/src/word_templates/
+COPY payload_schemas/ /tmp/docgen/src/payload_schemas/
+COPY samples/ /tmp/docgen/src/samples/
+COPY system/fontconfig/ /tmp/docgen/src/system/fontconfig/
+RUN /app/.venv/bin/python -m pip install -q --no-deps /tmp/docgen/src \
+    && rm -rf /tmp/docgen \
+    && /app/.venv/bin/python -c "import uno, service.api.app; from service.rendering.catalog import TEMPLATES_DIR as d; assert 'site-packages' in str(d) and any(d.glob('*.docx')), d"
 
 # Never run as root: the service only writes its data directory (temporary files, LibreOffice profiles, batches).
 RUN useradd --system --create-home --home-dir /home/docgen --uid 10001 --user-group docgen \

@@ -3,11 +3,18 @@
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
+PIP    := $(PY) -m pip -q --disable-pip-version-check
+LOCK      := requirements.lock
+TEST_LOCK := requirements-test.lock
+PIP_TOOLS := pip-tools==7.6.2
+# No index or find-links options in the lock: it must not name this machine's package mirror.
+COMPILE   := $(PY) -m piptools compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+             --no-emit-index-url --no-emit-find-links --no-emit-trusted-host $(LOCK_ARGS)
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: install system venv test lint serve schemas templates bench clean
+.PHONY: install system venv lock test lint serve schemas templates bench clean
 
 install: system venv
 
@@ -15,12 +22,24 @@ system:
 	@bash system/install.sh
 
 # Debian's python3 with its site-packages, so that LibreOffice's `uno` module is importable in the venv.
-$(STAMP): pyproject.toml
+# Every dependency comes from the lock (exact versions and hashes); the project itself is installed editable
+# without resolving anything. The stamp keeps `make install` instant while the lock and packaging are unchanged.
+$(STAMP): $(TEST_LOCK) pyproject.toml setup.py
 	@test -x $(PY) || /usr/bin/python3 -m venv --system-site-packages $(VENV)
-	$(PY) -m pip install -q --disable-pip-version-check -e '.[test]'
+	$(PIP) install --require-hashes -r $(TEST_LOCK)
+	$(PIP) install --no-deps -e .
 	@touch $@
 
 venv: system $(STAMP)
+
+# Regenerate the locks from pyproject.toml (after adding or changing a dependency; `make lock LOCK_ARGS=--upgrade`
+# moves everything to the newest versions the ranges allow). The test lock is constrained by the runtime lock,
+# so the image (runtime lock) and the dev venv / CI (test lock) run the same versions.
+lock:
+	@test -x $(PY) || /usr/bin/python3 -m venv --system-site-packages $(VENV)
+	@$(PY) -c "import piptools" 2>/dev/null || $(PIP) install $(PIP_TOOLS)
+	$(COMPILE) --output-file $(LOCK) pyproject.toml
+	$(COMPILE) --extra test --constraint $(LOCK) --output-file $(TEST_LOCK) pyproject.toml
 
 lint: install
 	$(VENV)/bin/ruff check service tests bench word_templates samples

@@ -1,4 +1,5 @@
-"""The Dockerfile and the Makefile install the same system: one script, one package list, one way to make the venv.
+"""The Dockerfile and the Makefile install the same system: one script, one package list, one way to make the venv,
+one lock for the Python dependencies.
 
 No Docker engine runs here, so this reads the files: a change to one that the other does not follow fails.
 """
@@ -7,14 +8,19 @@ from __future__ import annotations
 
 import re
 import shlex
+import tomllib
 from pathlib import Path
 
 import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).resolve().parents[1]
 INSTALLER = "system/install.sh"
 PACKAGES = "system/packages.txt"
 VENV = "/usr/bin/python3 -m venv --system-site-packages"
+LOCK = "requirements.lock"
+TEST_LOCK = "requirements-test.lock"
 
 
 def instructions(path: Path) -> list[tuple[str, str]]:
@@ -68,7 +74,58 @@ def test_debian_python_image_and_the_venv_made_as_the_makefile_does(docker: list
     assert re.fullmatch(r"python:3\.\d+(-slim)?-bookworm", base), base
     assert VENV in (ROOT / "Makefile").read_text(encoding="utf-8")
     assert VENV in runs(docker)
-    assert "pip install" in runs(docker) and "-e ." in runs(docker)  # editable, as `make` installs it
+
+
+def test_both_install_dependencies_from_the_lock_and_the_project_without_resolving(
+    docker: list[tuple[str, str]],
+) -> None:
+    copies = [shlex.split(args) for kw, args in docker if kw == "COPY"]
+    lock_in_image = next(
+        (dest.rstrip("/") + "/" + LOCK if dest.endswith("/") else dest) for *sources, dest in copies if LOCK in sources
+    )
+    assert re.search(rf"pip install( -q)? --require-hashes -r {re.escape(lock_in_image)}", runs(docker))
+    # A regular install: the image must not depend on a source tree (the wheel carries the templates).
+    assert re.search(r"pip install( -q)? --no-deps /", runs(docker))
+    assert " -e " not in runs(docker)
+
+    stamp = makefile_recipe("$(STAMP)")
+    assert "--require-hashes -r $(TEST_LOCK)" in stamp and "--no-deps -e ." in stamp
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert re.search(rf"^LOCK\s*:= {re.escape(LOCK)}$", makefile, re.MULTILINE)
+    assert re.search(rf"^TEST_LOCK\s*:= {re.escape(TEST_LOCK)}$", makefile, re.MULTILINE)
+    assert "$(TEST_LOCK)" in re.search(r"^\$\(STAMP\):(.*)$", makefile, re.MULTILINE).group(1)
+
+
+def locked(name: str) -> dict[str, str]:
+    """{normalized package name: version} of a lock file, each entry checked to carry hashes."""
+    text = (ROOT / name).read_text(encoding="utf-8")
+    assert not re.search(r"^\s*(--index-url|--extra-index-url|--find-links|--trusted-host|-i |-f )", text, re.M), (
+        f"{name} names a package index: the lock must work from any machine"
+    )
+    entries = re.findall(
+        r"^([A-Za-z0-9][A-Za-z0-9._-]*)==(\S+) \\\n((?:\s+--hash=sha256:[0-9a-f]{64}[ \\]*\n)+)", text, re.M
+    )
+    pins = re.findall(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==", text, re.M)
+    assert len(entries) == len(pins), f"{name}: every pin needs its hashes (run `make lock`)"
+    return {canonicalize_name(n): v for n, v, _ in entries}
+
+
+def test_the_locks_cover_pyproject_and_agree() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    runtime, test = locked(LOCK), locked(TEST_LOCK)
+    for lock_name, lock, requirements in (
+        (LOCK, runtime, project["dependencies"]),
+        (TEST_LOCK, test, project["dependencies"] + project["optional-dependencies"]["test"]),
+    ):
+        for line in requirements:
+            requirement = Requirement(line)
+            name = canonicalize_name(requirement.name)
+            assert name in lock, f"{requirement.name} is in pyproject.toml but not in {lock_name}: run `make lock`"
+            assert requirement.specifier.contains(lock[name], prereleases=True), (
+                f"{lock_name} pins {name}=={lock[name]}, outside pyproject.toml's {requirement}: run `make lock`"
+            )
+    # The image runs what the tests ran: the test lock is compiled under the runtime lock's constraint.
+    assert {n: test.get(n) for n in runtime} == runtime
 
 
 def test_copied_paths_exist_and_are_not_docker_ignored(docker: list[tuple[str, str]]) -> None:
