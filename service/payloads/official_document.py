@@ -24,6 +24,7 @@ from pydantic_core import PydanticCustomError
 from service.payloads import FormPayload, PayloadInvalid, validate_payload
 from service.payloads.common import FormDate, PayloadModel, ShortText
 from service.payloads.errors import Loc
+from service.payloads.registry import attachable_ids, document
 from service.payloads.rules import Problem
 from service.payloads.summaries import identity_key
 
@@ -190,8 +191,6 @@ class Attachment(PayloadModel):
 
 
 def _check_document(ref: DocumentRef, loc: Loc) -> list[Problem]:
-    from service.payloads.registry import DOCUMENT_TITLES, attachable_ids, model_for
-
     if ref.template_id not in attachable_ids():
         usable = "、".join(attachable_ids())
         return [
@@ -207,11 +206,11 @@ def _check_document(ref: DocumentRef, loc: Loc) -> list[Problem]:
         return [Problem((*loc, "payload"), "required", "请填写文档数据，或设“空白表”为 true")]
     if ref.payload is None:
         return []
+    attached = document(ref.template_id)
     try:
-        model = model_for(ref.template_id)
-        validate_payload(model, ref.payload)
+        validate_payload(attached.model, ref.payload)
     except PayloadInvalid as exc:
-        title = DOCUMENT_TITLES[ref.template_id]
+        title = attached.title
         return [
             Problem((*loc, "payload", *_parse_json_path(e.loc)), e.code, f"{title} / {e.label}：{e.message}")
             for e in exc.errors

@@ -1,46 +1,77 @@
-"""Which payload model belongs to which document: template id → model class and title.
+"""The documents a payload may name by template id: a read-only view of the template catalog for the models.
 
-Lives with the models (not the template catalog) so that a model that embeds other documents — a 公文
-carrying a summary table as its attachment — can validate them without reaching up into rendering.
+A 公文 validates the documents it attaches by their template id (their model, their title, whether they may be
+attached). The one table of templates, `service.rendering.catalog.CATALOG`, imports every payload model, so a
+model cannot import it back. The catalog therefore hands its table down here when it is imported
+(`install`), and the models read it through `document` / `attachable_ids`. Nothing here lists templates itself.
 """
 
 from __future__ import annotations
 
-import importlib
-from functools import cache
+from collections.abc import Iterator, Mapping
+from typing import Protocol
 
 from service.payloads import FormPayload
 
-MODEL_PATHS: dict[str, str] = {
-    "park_application": "service.payloads.park:ParkApplication",
-    "enterprise_application": "service.payloads.enterprise:EnterpriseApplication",
-    "city_recommendation_summary": "service.payloads.summaries:CityRecommendationSummary",
-    "province_recommendation_summary": "service.payloads.summaries:ProvinceRecommendationSummary",
-    "meeting_rsvp": "service.payloads.meeting:MeetingRsvp",
-    "official_document": "service.payloads.official_document:OfficialDocument",
-}
-DOCUMENT_TITLES: dict[str, str] = {
-    "park_application": "国家新兴产业发展示范基地创建申请书（示范园区）",
-    "enterprise_application": "国家新兴产业发展示范基地创建申请书（示范企业）",
-    "city_recommendation_summary": "国家新兴产业发展示范基地创建对象推荐汇总表（地市）",
-    "province_recommendation_summary": "国家新兴产业发展示范基地创建对象推荐汇总表",
-    "meeting_rsvp": "参会回执",
-    "official_document": "公文（通知、函）",
-}
-"""The official title of each document, as printed on it."""
-COMPOSED = frozenset({"official_document"})
-"""Documents made of other documents; they cannot themselves be attached to a 公文."""
+
+class Document(Protocol):
+    """What a model may know of another document: `service.rendering.catalog.TemplateSpec` satisfies it."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def title(self) -> str: ...
+
+    @property
+    def model(self) -> type[FormPayload]: ...
+
+    @property
+    def attachable(self) -> bool: ...
 
 
-@cache
-def model_for(template_id: str) -> type[FormPayload]:
-    """The payload model of a document; KeyError for an unknown id."""
-    module, _, name = MODEL_PATHS[template_id].partition(":")
-    model = getattr(importlib.import_module(module), name)
-    if not (isinstance(model, type) and issubclass(model, FormPayload)):
-        raise TypeError(f"{MODEL_PATHS[template_id]} is not a FormPayload model")
-    return model
+_installed: Mapping[str, Document] | None = None
+
+
+def install(documents: Mapping[str, Document]) -> None:
+    """Called once by the catalog with its table (template id → spec, in catalog order)."""
+    global _installed
+    _installed = documents
+
+
+def documents() -> Mapping[str, Document]:
+    if _installed is None:
+        # Importing any service module loads the catalog (service/__init__.py imports service.rendering);
+        # this only fires if that stops being true, rather than calling every template unknown.
+        raise RuntimeError("the template catalog is not loaded: import service.rendering before validating")
+    return _installed
+
+
+def document(template_id: str) -> Document:
+    """The catalog's entry for a template id; KeyError for an unknown id."""
+    return documents()[template_id]
+
+
+def title_of(template_id: str) -> str:
+    """The document's official title, as printed on it; KeyError for an unknown id."""
+    return document(template_id).title
 
 
 def attachable_ids() -> list[str]:
-    return [template_id for template_id in MODEL_PATHS if template_id not in COMPOSED]
+    """Templates that can be attached to a 公文, in catalog order (a composed document cannot)."""
+    return [template_id for template_id, doc in documents().items() if doc.attachable]
+
+
+class _Titles(Mapping[str, str]):
+    def __getitem__(self, template_id: str) -> str:
+        return title_of(template_id)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(documents())
+
+    def __len__(self) -> int:
+        return len(documents())
+
+
+DOCUMENT_TITLES: Mapping[str, str] = _Titles()
+"""Template id → official title, read from the catalog on each access (for modules that index titles by id)."""

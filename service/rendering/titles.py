@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from service.payloads import FormPayload, ValidatedPayload
 from service.payloads.official_document import OfficialDocument
-from service.payloads.registry import DOCUMENT_TITLES
+from service.payloads.registry import title_of
 
 __all__ = ["document_title"]
 
@@ -19,4 +19,4 @@ def document_title(template_id: str, payload: ValidatedPayload | FormPayload | N
     model = payload.model if isinstance(payload, ValidatedPayload) else payload
     if isinstance(model, OfficialDocument):
         return model.document_title()
-    return DOCUMENT_TITLES[template_id]
+    return title_of(template_id)

@@ -1,30 +1,19 @@
 """`python -m word_templates.build`: rebuild every committed Word template under word_templates/.
 
-To add a template, add one line to BUILDERS: (output file name, function that writes it to a path).
+Which templates exist and which function builds each is the catalog's (`TemplateSpec.builder` in
+service/rendering/catalog.py): to add a template, add its spec there with a builder in this package.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-
-from word_templates.build import enterprise, meeting, official_document, park, summaries
+from service.rendering.catalog import list_templates
 from word_templates.build.kit import TEMPLATES_DIR
-
-BUILDERS: list[tuple[str, Callable[[Path], None]]] = [
-    ("park_application.docx", park.build),
-    ("enterprise_application.docx", enterprise.build),
-    ("city_recommendation_summary.docx", summaries.build_city),
-    ("province_recommendation_summary.docx", summaries.build_province),
-    ("meeting_rsvp.docx", meeting.build),
-    ("official_document.docx", official_document.build),
-]
 
 
 def main() -> None:
-    for name, build in BUILDERS:
-        build(TEMPLATES_DIR / name)
-        print(f"写入 word_templates/{name}")
+    for spec in list_templates():
+        spec.build(TEMPLATES_DIR / spec.docx_file)
+        print(f"写入 word_templates/{spec.docx_file}")
 
 
 if __name__ == "__main__":
