@@ -3,7 +3,7 @@
     docgen batch samples/batch_guangzhou/manifest.json -o out/广州 --workers 2
     docgen rollup out/广州 out/深圳 -o out/省汇总
 
-The lead's `service/cli.py` calls `register(app)`.
+`service/cli.py` adds these commands to `docgen` by calling `register(app)`.
 
 Exit status of `docgen batch`
   0    every candidate produced, and the city summary

@@ -2,7 +2,7 @@
 
     docgen package samples/park_application.json --attachments samples/attachments/park -o out/
 
-The lead's `service/cli.py` calls `register(app)`. Output is Chinese; any error names the file and the reason,
+`service/cli.py` adds it to `docgen` with `register(app)`. Output is Chinese; any error names the file and the reason,
 exits with status 1 and writes nothing (the package is built in memory and written atomically at the end).
 """
 

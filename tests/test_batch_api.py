@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "batch_guangzhou"
 UNKNOWN = "0" * 32
 
-# The app as the lead wires it when service.api.app exists; else a bare app with the router and its hooks.
+# A real server in a child process, built by create_app as `docgen serve` builds it.
 SERVER = r"""
 import sys
 

@@ -1,4 +1,4 @@
-"""`docgen serve`: run the HTTP API with uvicorn (the lead's CLI calls `register(app)`).
+"""`docgen serve`: run the HTTP API with uvicorn (`service/cli.py` adds it to `docgen` with `register(app)`).
 
     docgen serve [--host H] [--port P] [--workers N]
 
