@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = "service"
 
 EXPECTED_CYCLES: dict[frozenset[str], str] = {}
-"""Cycles in modules someone is still reworking: frozenset of the modules → why it is tolerated for now."""
+"""Known cycles, each tolerated (as a strict xfail) until it is removed: frozenset of the modules → the reason."""
 
 
 def module_name(path: Path) -> str:
