@@ -8,8 +8,9 @@ and one to file:///… is read and embedded into the PDF.
 
 Removed here: every external relationship except plain hyperlinks (kept as links: nothing fetches them
 during conversion), the XML that refers to a removed relationship, including fields (their cached result
-text stays), mail-merge data sources and URL attributes of VML images. The hardened LibreOffice profile
-(profile.py) is the second layer.
+text stays), mail-merge data sources and URL attributes of VML images. Embedded documents (w:altChunk) are
+sanitized the same way when they are .docx files and removed otherwise (HTML/MHT/RTF chunks can load images
+from anywhere). The hardened LibreOffice profile (profile.py) is the second layer.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
-from posixpath import basename, dirname, join
+from posixpath import basename, dirname, join, normpath
 
 from lxml import etree
 
@@ -38,6 +39,9 @@ W_NAMESPACES = (
 )
 VML_OFFICE = "urn:schemas-microsoft-com:office:office"
 HYPERLINK_TYPE_SUFFIX = "/hyperlink"
+ALT_CHUNK_SUFFIX = "/aFChunk"
+MAX_DEPTH = 2
+"""Embedded documents inside embedded documents: two levels are sanitized, deeper ones removed."""
 
 # Field codes that load another file or URL, or talk to another program or a database.
 DANGEROUS_FIELDS = frozenset(
@@ -255,6 +259,52 @@ def _clean_part(data: bytes, removed: set[str], is_settings: bool, report: Sanit
 
 def sanitize_docx(data: bytes) -> SanitizedDocx:
     """The document without external references; raises InvalidDocument when it is not a .docx."""
+    return _sanitize(data, depth=0, budget=[MAX_UNCOMPRESSED_BYTES])
+
+
+def _part_name(source: str, target: str) -> str:
+    """A relationship's internal target as a part name (relative to its source part's folder)."""
+    if target.startswith("/"):
+        return normpath(target.lstrip("/"))
+    return normpath(join(dirname(source), target))
+
+
+def _clean_alt_chunks(
+    parts: dict[str, bytes], replaced: dict[str, bytes], depth: int, budget: list[int], report: SanitizeReport
+) -> dict[str, set[str]]:
+    """Embedded documents (w:altChunk): a .docx is sanitized like the outer one (to MAX_DEPTH); anything else
+    (HTML, MHT, RTF, plain text: they can load images from anywhere) is removed with its w:altChunk, and so is
+    a .docx nested too deep. Returns the relationship IDs removed, by source part."""
+    removed_by_part: dict[str, set[str]] = {}
+    for rels_name in sorted(name for name in parts if name.endswith(".rels")):
+        source = _source_part(rels_name)
+        root = etree.fromstring(replaced.get(rels_name, parts[rels_name]), _PARSER)
+        removed: set[str] = set()
+        for relationship in list(root):
+            if not isinstance(relationship.tag, str) or not relationship.get("Type", "").endswith(ALT_CHUNK_SUFFIX):
+                continue
+            target = _part_name(source, relationship.get("Target", ""))
+            inner = parts.get(target)
+            if inner is not None and inner.startswith(b"PK") and depth < MAX_DEPTH:
+                nested = _sanitize(inner, depth + 1, budget)
+                report.removed_relationships += [f"{target} » {line}" for line in nested.report.removed_relationships]
+                report.removed_fields += [f"{target} » {line}" for line in nested.report.removed_fields]
+                report.removed_elements += [f"{target} » {line}" for line in nested.report.removed_elements]
+                if nested.report.changed:
+                    replaced[target] = nested.data
+                continue
+            why = "nested too deep" if inner is not None and inner.startswith(b"PK") else "not a .docx"
+            report.removed_relationships.append(f"{source}: aFChunk → {relationship.get('Target')} ({why})")
+            removed.add(relationship.get("Id", ""))
+            root.remove(relationship)
+        if removed:
+            replaced[rels_name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+            removed_by_part[source] = removed
+    return removed_by_part
+
+
+def _sanitize(data: bytes, depth: int, budget: list[int]) -> SanitizedDocx:
+    """`budget`: bytes still allowed to inflate, shared with the documents embedded in this one."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError) as exc:
@@ -264,8 +314,10 @@ def sanitize_docx(data: bytes) -> SanitizedDocx:
         names = {info.filename for info in infos}
         if "word/document.xml" not in names or "[Content_Types].xml" not in names:
             raise InvalidDocument(detail="no word/document.xml: not a Word document")
-        if len(infos) > MAX_ENTRIES or sum(info.file_size for info in infos) > MAX_UNCOMPRESSED_BYTES:
+        declared = sum(info.file_size for info in infos)
+        if len(infos) > MAX_ENTRIES or declared > budget[0]:
             raise InvalidDocument("文档过大或结构异常（解压后超过 256 MB 或文件条目过多），无法转换。")
+        budget[0] -= declared
         try:
             parts = {info.filename: archive.read(info) for info in infos}
         except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
@@ -282,6 +334,8 @@ def sanitize_docx(data: bytes) -> SanitizedDocx:
                 if new is not None:
                     replaced[name] = new
                     removed_by_part[source] = removed
+        for source, removed in _clean_alt_chunks(parts, replaced, depth, budget, report).items():
+            removed_by_part.setdefault(source, set()).update(removed)
         for name in sorted(parts):
             if not name.endswith(".xml") or not name.startswith("word/"):
                 continue
