@@ -59,6 +59,16 @@ templates: install
 schemas: install
 	$(PY) -m service.rendering.export_schemas
 
+# Accept a reviewed layout change: rewrite the reference pages in tests/visual/ from the samples as they print now,
+# with the test's own code (look at the images before committing them).
+.PHONY: visual-refs pictures
+visual-refs: install
+	DOCGEN_UPDATE_VISUAL=1 $(VENV)/bin/pytest tests/test_visual_regression.py -q
+
+# The README's pictures of each form (docs/form-*.png).
+pictures: install
+	$(PY) docs/make_pictures.py
+
 # Each script prints its figures and compares with the naive baseline in the same run.
 bench: install
 	$(PY) bench/render.py
