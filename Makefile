@@ -77,5 +77,16 @@ bench: install
 	$(PY) bench/batch.py
 	$(PY) bench/load.py
 
+# Long profile of the attachment fuzzer (`make test` runs the fast one: 40 mutants per seed).
+FUZZ_CASES ?= 400
+.PHONY: fuzz soak
+fuzz: install
+	DOCGEN_FUZZ_CASES=$(FUZZ_CASES) $(VENV)/bin/pytest tests/hostile/test_attachment_fuzz.py -q -s
+
+# Mixed traffic against one server on loopback, RSS per minute (README: 长时间运行（soak）).
+SOAK_MINUTES ?= 10
+soak: install
+	$(PY) bench/soak.py --minutes $(SOAK_MINUTES)
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache
