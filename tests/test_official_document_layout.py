@@ -1,9 +1,11 @@
 """GB/T 9704-2012 positions of the 公文, measured on the PDF that LibreOffice prints (pdfplumber).
 
-Character boxes: pdfplumber's box of a character runs from one em above its baseline down to the baseline,
-while a CJK font draws the character in an em box 0.88 em above to 0.12 em below the baseline (`em_box`: used
-where the distance to the characters' bottom or top edge is what the standard fixes); the one-em dash of a
-page number sits at mid-height of its box. Tolerance ±1.5 mm.
+Where the standard fixes an edge of printed characters (the mark's top edge, the 发文字号's bottom edge, the
+page number's dash), the test measures the ink, not pdfplumber's character box: that box runs from one em
+above the baseline down to the baseline, while a CJK font draws its characters 0.12 em lower (in an em box
+0.88 em above to 0.12 em below the baseline), and the dash "—" is a thin stroke low in its box. `ink_rows`
+renders the line's region with pdftoppm at 600 dpi (0.04 mm a pixel) and finds its first and last inked rows.
+Tolerance ±1.5 mm.
 """
 
 from __future__ import annotations
@@ -11,11 +13,13 @@ from __future__ import annotations
 import io
 import itertools
 import json
+import subprocess
 from pathlib import Path
 
 import jieba
 import pdfplumber
 import pytest
+from PIL import Image
 
 from service.conversion import convert_to_pdf
 from service.payloads import PayloadInvalid
@@ -27,7 +31,7 @@ MM = 72 / 25.4
 TOLERANCE = 1.5
 TYPE_AREA = {"top": 37.0, "bottom": 297.0 - 35.0}
 RED = (1.0, 0.0, 0.0)
-EM_BELOW_BASELINE = 0.12
+INK_DPI = 600
 
 
 def sample(name: str) -> dict:
@@ -67,11 +71,33 @@ def lines(page) -> list[tuple[float, float, str, tuple]]:
     return out
 
 
-def em_box(line: tuple[float, float, str, tuple]) -> tuple[float, float]:
-    """(top mm, bottom mm) of the characters' em box: pdfplumber's box moved down by 0.12 em."""
-    top, bottom = line[0], line[1]
-    shift = EM_BELOW_BASELINE * (bottom - top)
-    return top + shift, bottom + shift
+def ink_rows(page, x0: float, x1: float, top: float, bottom: float) -> tuple[float, float]:
+    """(top mm, bottom mm) of the ink inside a region of the page (x and y in mm): the region rendered by
+    pdftoppm at 600 dpi, in grey; a pixel is ink when at least half of it is covered (darker than mid-grey; the
+    red of the mark is too). The result is exact to a pixel, 0.04 mm."""
+    px = INK_DPI / 25.4
+    x, y = round(x0 * px), round(top * px)
+    crop = ["-x", str(x), "-y", str(y), "-W", str(round(x1 * px) - x), "-H", str(round(bottom * px) - y)]
+    pages = ["-f", str(page.page_number), "-l", str(page.page_number)]
+    png = subprocess.run(
+        ["pdftoppm", "-r", str(INK_DPI), *pages, *crop, "-gray", "-png", "-"],
+        input=page.pdf.stream.getvalue(),
+        capture_output=True,
+        check=True,
+    ).stdout
+    box = Image.open(io.BytesIO(png)).point(lambda v: 255 if v < 128 else 0).getbbox()
+    assert box is not None, ("no ink", page.page_number, top, bottom)
+    return (y + box[1]) / px, (y + box[3]) / px
+
+
+def line_ink(page, line: tuple[float, float, str, tuple]) -> tuple[float, float]:
+    """(top mm, bottom mm) of a printed line's ink: its characters' region from their box's top (1 em above the
+    baseline, above any CJK glyph) to 0.2 em below the baseline (the glyphs of 仿宋 reach 0.18 em below it; a
+    rule under the line must not count)."""
+    top, bottom, text = line[0], line[1], line[2]
+    chars = [c for c in page.chars if abs(c["top"] / MM - top) < 0.5 and c["text"] in text]
+    x0, x1 = min(c["x0"] for c in chars) / MM, max(c["x1"] for c in chars) / MM
+    return ink_rows(page, x0, x1, top, bottom + 0.2 * (bottom - top))
 
 
 def red_rules(page) -> list[float]:
@@ -86,8 +112,11 @@ def page_number_lines(page) -> list[tuple[float, float, str, tuple]]:
 
 def test_issuer_mark_top_35_mm_below_the_type_area(notice, numbered):
     for pdf in (notice, numbered):
-        top, _, text, colour = lines(pdf.pages[0])[0]
-        assert colour == RED and text in ("广东省工业和信息化厅", "广州市工业和信息化局")
+        page = pdf.pages[0]
+        mark = lines(page)[0]
+        assert mark[3] == RED and mark[2] in ("广东省工业和信息化厅", "广州市工业和信息化局")
+        top = line_ink(page, mark)[0]
+        assert top > mark[0] + 1  # the ink, not the character box (which starts 0.12 em = 1.8 mm higher)
         assert abs(top - TYPE_AREA["top"] - 35) <= TOLERANCE, top
 
 
@@ -96,8 +125,8 @@ def test_red_rule_4_mm_below_the_document_number(numbered):
     number = next(line for line in lines(page) if line[2] == "穗工信函〔2026〕58号")
     rules = red_rules(page)
     assert len(rules) == 1
-    # from the bottom of the characters (their em box), not from the baseline pdfplumber calls the bottom
-    assert abs(rules[0] - em_box(number)[1] - 4) <= TOLERANCE, (rules, number)
+    # from the bottom of the characters' ink, not from the baseline pdfplumber calls the bottom
+    assert abs(rules[0] - line_ink(page, number)[1] - 4) <= TOLERANCE, (rules, number)
 
 
 def test_letter_document_number_seven_eighths_of_a_character_below_the_double_line(letter):
@@ -106,7 +135,7 @@ def test_letter_document_number_seven_eighths_of_a_character_below_the_double_li
     double_line = [r for r in red_rules(page) if r < 100]
     assert len(double_line) == 2, double_line
     # GB/T 9704 10.1: 7/8 of a 三号 character's height (16 pt) between the thin stroke and the characters' top
-    gap = em_box(number)[0] - max(double_line)
+    gap = line_ink(page, number)[0] - max(double_line)
     assert abs(gap - 7 / 8 * 16 / MM) <= TOLERANCE, gap
     chars = [c for c in page.chars if c["text"] == "号" and abs(c["top"] / MM - number[0]) < 1]
     assert abs(chars[-1]["x1"] / MM - (210 - 26)) <= TOLERANCE  # flush with the type area's right edge
@@ -115,7 +144,11 @@ def test_letter_document_number_seven_eighths_of_a_character_below_the_double_li
 def test_page_number_dash_7_mm_below_the_type_area(notice):
     for page in notice.pages[:4]:
         (top, bottom, text, _), *_ = page_number_lines(page)
-        assert abs((top + bottom) / 2 - TYPE_AREA["bottom"] - 7) <= TOLERANCE, (page.page_number, text, top)
+        dash = next(c for c in page.chars if c["text"] == "—" and abs(c["top"] / MM - top) < 0.5)
+        stroke = ink_rows(page, dash["x0"] / MM, dash["x1"] / MM, top - 2, bottom + 2)
+        assert stroke[1] - stroke[0] < 0.5  # the dash's stroke alone
+        middle = sum(stroke) / 2
+        assert abs(middle - TYPE_AREA["bottom"] - 7) <= TOLERANCE, (page.page_number, text, middle)
 
 
 def test_no_text_outside_the_type_area_on_the_notice_pages(notice):
@@ -162,8 +195,9 @@ def test_letter_format_double_red_lines_and_no_page_number_on_page_one(letter):
     bottom_pair = [r for r in rules if r > 200]
     assert len(top_pair) == 2 and len(bottom_pair) == 2, rules
     mark = lines(page)[0]
-    assert mark[3] == RED and abs(mark[0] - 30) <= TOLERANCE  # 30 mm from the top of the page
-    assert abs(min(top_pair) - mark[1] - 4) <= TOLERANCE  # 4 mm under the mark
+    ink_top, ink_bottom = line_ink(page, mark)
+    assert mark[3] == RED and abs(ink_top - 30) <= TOLERANCE, ink_top  # 30 mm from the top of the page
+    assert abs(min(top_pair) - ink_bottom - 4) <= TOLERANCE, (top_pair, ink_bottom)  # 4 mm under the mark
     assert abs(297 - max(bottom_pair) - 20) <= TOLERANCE  # 20 mm above the bottom edge
     widths = {round((r["x1"] - r["x0"]) / MM) for r in page.lines if tuple(r.get("stroking_color") or ()) == RED}
     assert widths == {170}

@@ -66,19 +66,28 @@ MARK_WIDTH_PT = 442  # the type area, 156 mm
 MARK_MAX_HALF_POINTS = 84  # 初号
 MARK_LINE_FACTOR = 1.0  # exact line height of the 发文机关标志, × its size
 TYPE_AREA_TOP_TO_MARK_TWIPS = 1984  # 35 mm
-MARK_BOX_ABOVE_LINE_TWIPS = 159  # 小标宋's glyph box rises 2.8 mm above an exact line of its size (measured)
 MM_TWIPS = 1440 / 25.4
 # CJK fonts draw a character in an em box from 0.88 em above to 0.12 em below the baseline (FandolFang, Noto CJK);
-# the bottom of that box is the bottom of the character (the ink of 号 reaches it).
+# the edges of that box are the characters' edges (the ink of 广 or 号 reaches within a few tenths of a mm of
+# them). The character box of a PDF (pdfplumber's top/bottom) runs from 1 em above the baseline to the baseline,
+# so the printed characters start 0.12 em below its top.
 EM_BELOW_BASELINE = 0.12
+# LibreOffice sets 小标宋 (Noto Serif CJK Bold) in an exact line of its own size with its character box 2.8 mm
+# above the line's top at 初号 (measured on the PDF): 0.189 em; the em box, and the ink, start 0.12 em lower.
+MARK_BOX_ABOVE_LINE_EM = 159 / 840
+MARK_EM_ABOVE_LINE_EM = MARK_BOX_ABOVE_LINE_EM - EM_BELOW_BASELINE
 BODY_SIZE_MM = 16 * 25.4 / 72  # 三号
 # The red rule 4 mm below the 发文字号: its baseline lies 2.96 mm above the bottom of its 28.95 pt line (measured),
 # the characters reach 0.12 em below it.
 RULE_LINE_TWIPS = round((4 - 2.96 + EM_BELOW_BASELINE * BODY_SIZE_MM) * MM_TWIPS)
-# Page numbers: the dash 7 mm below the type area (GB/T 9704 7.5); the dash sits this far above the bottom
-# of the footer paragraph (四号 in a single line: about 3.9 mm, measured on LibreOffice's PDF).
+# Page numbers: the dash 7 mm below the type area (GB/T 9704 7.5), measured at the middle of its stroke (the
+# ink of 宋体's "—" lies 0.25–0.31 em above the baseline, near the bottom of the PDF's character box, not at its
+# middle); the stroke sits 2.73 mm above the bottom of the footer paragraph (四号 in a single line, measured on
+# LibreOffice's PDF).
 PAGE_NUMBER_BELOW_TYPE_AREA_TWIPS = round(7 * MM_TWIPS)
-DASH_ABOVE_FOOTER_BOTTOM_TWIPS = round(3.9 * MM_TWIPS)
+DASH_ABOVE_FOOTER_BOTTOM_TWIPS = round(2.73 * MM_TWIPS)
+TYPE_AREA_BOTTOM_TWIPS = 1984  # 35 mm, the template's bottom margin
+FOOTER_TWIPS = TYPE_AREA_BOTTOM_TWIPS - PAGE_NUMBER_BELOW_TYPE_AREA_TWIPS - DASH_ABOVE_FOOTER_BOTTOM_TWIPS
 _ATTACHMENT_MARK = re.compile(r"附件\s*\d*")
 
 # Hidden bookmarks that mark the template's paragraphs whose numbers the composer sets after rendering (a Jinja
@@ -161,8 +170,7 @@ def layout_for(doc: _Document | Blank) -> Layout:
     width = max(display_width(mark), 1)
     half_points = min(MARK_MAX_HALF_POINTS, int(2 * MARK_WIDTH_PT / width))
     line = round(half_points * 10 * MARK_LINE_FACTOR)
-    # LibreOffice centres the glyph box in an exact line: the box's top lies half the leading below the line's top
-    before = max(TYPE_AREA_TOP_TO_MARK_TWIPS + MARK_BOX_ABOVE_LINE_TWIPS - (line - half_points * 10) // 2, 0)
+    before = mark_before(half_points, line)
     name = str(doc.signature or "")
     date = f"{doc.date.year}年{doc.date.month}月{doc.date.day}日" if doc.date else ""
     w_name, w_date = display_width(name), display_width(date)
@@ -188,6 +196,14 @@ def layout_for(doc: _Document | Blank) -> Layout:
     )
 
 
+def mark_before(half_points: int, line: int) -> int:
+    """Spacing before the 发文机关标志 that puts the top edge of its characters (their em box, not the PDF's
+    character box) 35 mm below the top of the type area (GB/T 9704 7.2.1). LibreOffice centres the glyphs in
+    an exact line: the leading beyond the size is shared above and below."""
+    em_above_line = MARK_EM_ABOVE_LINE_EM * half_points * 10
+    return max(round(TYPE_AREA_TOP_TO_MARK_TWIPS + em_above_line - (line - half_points * 10) / 2), 0)
+
+
 def _template_defaults() -> dict[str, int]:
     """The numbers the template holds until the composer sets them: a 初号 mark, one attachment, a sealed
     document's date."""
@@ -196,7 +212,7 @@ def _template_defaults() -> dict[str, int]:
     return {
         "mark_half_points": MARK_MAX_HALF_POINTS,
         "mark_line": mark_line,
-        "mark_before": TYPE_AREA_TOP_TO_MARK_TWIPS + MARK_BOX_ABOVE_LINE_TWIPS,
+        "mark_before": mark_before(MARK_MAX_HALF_POINTS, mark_line),
         "rule_line": RULE_LINE_TWIPS,
         "attachment_left_chars": one.left_chars,
         "attachment_left": one.left,

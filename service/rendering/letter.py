@@ -21,15 +21,16 @@ from docx.text.paragraph import Paragraph
 from lxml import etree
 
 from service.rendering import ooxml_order
+from service.rendering.compose import MARK_EM_ABOVE_LINE_EM
 
 MM_TWIPS = 1440 / 25.4
-# LibreOffice draws 小标宋's glyph box 2.8 mm above an exact line of its size, and a top border 0.9 mm above
-# the bottom of its 1 pt paragraph (both measured on the PDF)
-HEADER_TO_MARK_TWIPS = round((30 + 2.8) * MM_TWIPS)
-FOOTER_LINE_TWIPS = round((20 - 0.9) * MM_TWIPS)
+# The mark's edges are those of its characters' em box (0.12 em below the PDF's character box, see
+# compose.EM_BELOW_BASELINE): in an exact line of its size the em box starts MARK_EM_ABOVE_LINE_EM above the
+# line's top and ends as far above its bottom. LibreOffice draws a border 0.9 mm beyond the edge of its 1 pt
+# paragraph (measured on the PDF).
+BORDER_OFFSET_MM = 0.9
+FOOTER_LINE_TWIPS = round((20 - BORDER_OFFSET_MM) * MM_TWIPS)
 LINE_OVERHANG_TWIPS = round(7 * MM_TWIPS)  # (170 mm − 156 mm) / 2 on either side of the type area
-# 4 mm from the mark's glyph box to the rule: the box ends 2.8 mm above its line, the border lies 0.9 mm lower
-MARK_TO_LINE_TWIPS = round((4 - 2.8 - 0.9) * MM_TWIPS)
 RED = "FF0000"
 # 发文字号 7/8 of a 三号 character's height (4.94 mm) below the double line (GB/T 9704 10.1), on an exact 16 pt line
 # whose character box starts at the line's top: the body starts 3.1 mm below the double line's thin stroke
@@ -41,6 +42,16 @@ NUMBER_BEFORE_TWIPS = round((7 / 8 * BODY_SIZE_MM - 3.1 - 0.12 * BODY_SIZE_MM) *
 
 class LetterLayout(Protocol):
     mark_half_points: int
+
+
+def header_to_mark(half_points: int) -> int:
+    """Header distance that puts the top edge of the mark's characters 30 mm below the top of the page."""
+    return round(30 * MM_TWIPS + MARK_EM_ABOVE_LINE_EM * half_points * 10)
+
+
+def mark_to_line(half_points: int) -> int:
+    """Spacing before the double line's paragraph: 4 mm from the bottom edge of the mark's characters."""
+    return round((4 - BORDER_OFFSET_MM) * MM_TWIPS - MARK_EM_ABOVE_LINE_EM * half_points * 10)
 
 
 def _clear(paragraph: Paragraph) -> etree._Element:
@@ -70,7 +81,7 @@ def letter_first_page(master: Document, layout: LetterLayout, issuer_mark: str) 
     margins = sect.find(qn("w:pgMar"))
     usual_footer = int(margins.get(qn("w:footer")))
     section.different_first_page_header_footer = True
-    margins.set(qn("w:header"), str(HEADER_TO_MARK_TWIPS))
+    margins.set(qn("w:header"), str(header_to_mark(layout.mark_half_points)))
     margins.set(qn("w:footer"), str(FOOTER_LINE_TWIPS))
     extra = max(usual_footer - FOOTER_LINE_TWIPS, 0)
 
@@ -104,7 +115,9 @@ def letter_first_page(master: Document, layout: LetterLayout, issuer_mark: str) 
     rule = header.add_paragraph()
     rule_ppr = rule._p.get_or_add_pPr()
     _double_line(rule_ppr, "bottom", "thickThinSmallGap")
-    ooxml_order.child(rule_ppr, "w:spacing", before=MARK_TO_LINE_TWIPS, after="0", line="20", lineRule="exact")
+    ooxml_order.child(
+        rule_ppr, "w:spacing", before=mark_to_line(layout.mark_half_points), after="0", line="20", lineRule="exact"
+    )
 
     footer = section.first_page_footer
     footer.is_linked_to_previous = False

@@ -19,15 +19,22 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from service.rendering import ooxml_order
-from service.rendering.compose import ANCHORS, TEMPLATE_DEFAULTS
+from service.rendering.compose import ANCHORS, FOOTER_TWIPS, TEMPLATE_DEFAULTS, TYPE_AREA_BOTTOM_TWIPS
 from service.rendering.letter import NUMBER_BEFORE_TWIPS, NUMBER_LINE_TWIPS
 from word_templates.build import kit
 
 # GB/T 9704-2012 page in twips (official-formats.md): the kit's millimetres round 28 mm down to 1587. The
-# footer distance puts the page number's dash 7 mm below the type area: 35 mm − 7 mm − the 3.9 mm the dash
+# footer distance puts the page number's dash 7 mm below the type area: 35 mm − 7 mm − the 2.73 mm the dash
 # sits above the bottom of its footer line (measured; service.rendering.compose applies the same rule to
 # every appended section).
-PAGE_TWIPS = {"top": "2098", "bottom": "1984", "left": "1588", "right": "1474", "footer": "1366", "header": "850"}
+PAGE_TWIPS = {
+    "top": "2098",
+    "bottom": str(TYPE_AREA_BOTTOM_TWIPS),
+    "left": "1588",
+    "right": "1474",
+    "footer": str(FOOTER_TWIPS),
+    "header": "850",
+}
 LINE_TWIPS = 579  # 28.95 pt: 22 lines in the 225 mm type area
 BODY_STYLE = "Body Text Indent 2 Chars"
 DISCLOSURE_STYLE = "Disclosure"
