@@ -139,7 +139,7 @@ def start_server(port: int, data_dir: Path, log: Path) -> subprocess.Popen[bytes
         env.pop(key, None)  # the embedded defaults, as `make serve` runs them
     with log.open("wb") as out:
         return subprocess.Popen(
-            [sys.executable, "-m", "service.api.cli_serve", "--host", "127.0.0.1", "--port", str(port)],
+            [sys.executable, "-m", "service.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
             cwd=data_dir, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
 

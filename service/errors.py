@@ -16,7 +16,7 @@ internal       500                          2               fail, logged with tr
 =============  ===========================  ==============  ===========================
 
 The edges: the API's one exception handler (`service.api.problems`), the CLI's one function
-(`service.cli_errors.exit_for`) and the batch's one decision (`service.batch.produce.retryable`).
+(`service.cli.errors.exit_for`) and the batch's one decision (`service.batch.produce.retryable`).
 
 The hierarchy (class → kind → codes):
 

@@ -671,7 +671,7 @@ def test_serve_command_defaults_from_settings(tmp_path: Path, monkeypatch: pytes
     import uvicorn as uvicorn_module
     from typer.testing import CliRunner
 
-    from service.api import cli_serve
+    from service.cli import serve as cli_serve
 
     calls: list[dict[str, Any]] = []
     monkeypatch.setattr(uvicorn_module, "run", lambda app, **kw: calls.append({"app": app, **kw}))

@@ -279,7 +279,7 @@ def test_a_killed_run_resumes_with_identical_outputs(first: tuple[Path, Any], tm
 def cli_app() -> Any:
     import typer
 
-    from service import cli_batch
+    from service.cli import batch as cli_batch
 
     app = typer.Typer()
     cli_batch.register(app)

@@ -440,7 +440,7 @@ def test_the_convert_command_writes_the_pdf_and_leaves_no_soffice(tmp_path: Path
     import typer
     from typer.testing import CliRunner
 
-    from service.cli_convert import register
+    from service.cli.convert import register
 
     app = typer.Typer()
     app.callback()(lambda: None)

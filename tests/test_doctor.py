@@ -9,7 +9,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from service.cli_convert import register
+from service.cli.convert import register
 from service.conversion.fonts import FIX_COMMAND, OFFICIAL_FONTS, run_doctor
 
 

@@ -15,7 +15,7 @@ import service.cli
 import service.rendering.docx_merge  # noqa: F401 - every module defining an error class is imported
 from service.api.problems import docgen_problem
 from service.batch.produce import retryable
-from service.cli_errors import exit_code_for
+from service.cli.errors import exit_code_for
 from service.errors import POLICY, DocgenError, ErrorKind, FieldError
 
 SERVICE = Path(__file__).resolve().parent.parent / "service"

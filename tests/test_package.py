@@ -468,7 +468,7 @@ def test_write_to_leaves_nothing_when_writing_fails(small, tmp_path, monkeypatch
 
 
 def cli_app() -> typer.Typer:
-    from service.cli_package import register
+    from service.cli.package import register
 
     app = typer.Typer()
 

@@ -166,7 +166,7 @@ def test_a_mildly_damaged_pdf_is_repaired_and_reported(converter):
 
 
 def cli_app() -> typer.Typer:
-    from service.cli_package import register
+    from service.cli.package import register
 
     app = typer.Typer()
 

@@ -249,7 +249,7 @@ def test_an_attachment_without_embedded_fonts_is_refused_with_the_file_and_font(
 def test_cli_pdfa_flag_writes_a_conforming_package(tmp_path):
     import typer
 
-    from service.cli_package import register
+    from service.cli.package import register
 
     app = typer.Typer()
     register(app)

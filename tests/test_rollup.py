@@ -141,7 +141,7 @@ def test_unusable_inputs(tmp_path: Path, converter) -> None:
 def test_cli_rollup(tmp_path: Path) -> None:
     import typer
 
-    from service import cli_batch
+    from service.cli import batch as cli_batch
 
     app = typer.Typer()
     cli_batch.register(app)

@@ -3,7 +3,7 @@
     docgen batch samples/batch_guangzhou/manifest.json -o out/广州 --workers 2
     docgen rollup out/广州 out/深圳 -o out/省汇总
 
-`service/cli.py` adds these commands to `docgen` by calling `register(app)`.
+`service/cli/__init__.py` adds these commands to `docgen` by calling `register(app)`.
 
 Exit status of `docgen batch`
   0    every candidate produced, and the city summary
@@ -27,8 +27,8 @@ from rich.table import Table
 
 from service.batch.pipeline import BatchProgress, BatchReport, CandidateResult
 from service.batch.store import CandidateStatus
-from service.cli_console import console, err_console
-from service.cli_errors import exit_code_for, exit_for
+from service.cli.console import console, err_console
+from service.cli.errors import exit_code_for, exit_for
 from service.errors import DocgenError
 
 if TYPE_CHECKING:

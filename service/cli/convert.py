@@ -1,4 +1,4 @@
-"""`docgen convert` (Word → PDF) and `docgen doctor` (LibreOffice and fonts), registered by service/cli.py.
+"""`docgen convert` (Word → PDF) and `docgen doctor` (LibreOffice and fonts).
 
     docgen convert 申请书.docx -o 申请书.pdf [--pdfa]
     docgen doctor
@@ -15,8 +15,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from service.cli_console import console, err_console
-from service.cli_errors import exit_for
+from service.cli.console import console, err_console
+from service.cli.errors import exit_for
 
 
 def register(app: typer.Typer) -> None:

@@ -1,4 +1,8 @@
-"""`docgen`: the command line of the service (templates, validate, render, and what other modules register).
+"""`docgen templates`, `docgen validate` and `docgen render`: the forms, checking a payload, one document.
+
+    docgen templates [--json]
+    docgen validate park_application samples/park_application.json
+    docgen render park_application samples/park_application.json -o 申请书.pdf
 
 Output is in Chinese; errors list every problem with its JSON path and label and exit with status 1,
 writing nothing.
@@ -7,28 +11,24 @@ writing nothing.
 from __future__ import annotations
 
 import json
-import os
-import sys
 from pathlib import Path
 from typing import Any
 
 import typer
 from rich.table import Table
 
-from service.cli_console import console, err_console
-from service.cli_errors import exit_for
-from service.errors import DocgenError
+from service.cli.console import console, err_console
+from service.cli.errors import exit_for
 from service.payloads import PayloadInvalid
 from service.payloads.errors import FieldError
 from service.rendering import TemplateSpec, UnknownTemplate, get_template, list_templates, render, validate
 
-app = typer.Typer(
-    name="docgen",
-    help="国家新兴产业发展示范基地申报材料生成服务：JSON → Word / PDF / 申报材料包。",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
+
+def register(app: typer.Typer) -> None:
+    """Add `templates`, `validate` and `render` to the docgen CLI."""
+    app.command("templates")(templates_command)
+    app.command("validate")(validate_command)
+    app.command("render")(render_command)
 
 
 class CliFailure(typer.Exit):
@@ -79,7 +79,6 @@ def write_atomically(path: Path, data: bytes) -> None:
     atomic_write(path, data)
 
 
-@app.command("templates")
 def templates_command(as_json: bool = typer.Option(False, "--json", help="以 JSON 输出")) -> None:
     """列出所有模板及其标题。"""
     specs = list_templates()
@@ -96,7 +95,6 @@ def templates_command(as_json: bool = typer.Option(False, "--json", help="以 JS
     console.print(table)
 
 
-@app.command("validate")
 def validate_command(
     template_id: str = typer.Argument(..., help="模板 ID，见 docgen templates"),
     payload: Path = typer.Argument(..., help="JSON 数据文件"),
@@ -132,7 +130,6 @@ def output_format(out: Path, fmt: str | None) -> str:
     return suffix
 
 
-@app.command("render")
 def render_command(
     template_id: str = typer.Argument(..., help="模板 ID，见 docgen templates"),
     payload: Path | None = typer.Argument(None, help="JSON 数据文件（--blank 时不需要）"),
@@ -175,38 +172,3 @@ def _to_pdf(docx: bytes, *, pdfa: bool, title: str, author: str, subject: str) -
         raise exit_for(exc) from None
     finally:
         shutdown_default_pool()
-
-
-def _register_commands() -> None:
-    # Each feature module owns its commands; the CLI only collects them.
-    from service import cli_batch, cli_convert, cli_package
-    from service.api import cli_serve
-
-    for module in (cli_convert, cli_package, cli_batch, cli_serve):
-        module.register(app)
-
-
-_register_commands()
-
-
-def main() -> None:
-    """Console entry: anything unexpected becomes one Chinese line and exit status 2, not a traceback."""
-    try:
-        app()
-    except KeyboardInterrupt:
-        err_console.print("[yellow]已中断。[/]")
-        sys.exit(130)
-    except DocgenError as exc:  # an error of the service no command caught: its message and its kind's exit code
-        if os.environ.get("DOCGEN_DEBUG"):
-            raise
-        sys.exit(exit_for(exc).exit_code)
-    except Exception as exc:  # the last line of defence of the CLI
-        err_console.print(f"[bold red]内部错误：[/]{type(exc).__name__}: {exc}")
-        err_console.print("设置环境变量 DOCGEN_DEBUG=1 可查看详细堆栈。")
-        if os.environ.get("DOCGEN_DEBUG"):
-            raise
-        sys.exit(2)
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import typer
 from rich.markup import escape
 
-from service.cli_console import err_console
+from service.cli.console import err_console
 from service.errors import POLICY, DocgenError, kind_of
 
 

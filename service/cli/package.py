@@ -2,8 +2,8 @@
 
     docgen package samples/park_application.json --attachments samples/attachments/park -o out/
 
-`service/cli.py` adds it to `docgen` with `register(app)`. Output is Chinese; any error names the file and the reason,
-exits with status 1 and writes nothing (the package is built in memory and written atomically at the end).
+`service/cli/__init__.py` adds it to `docgen` with `register(app)`. Output is Chinese; any error names the file and
+the reason, exits with status 1 and writes nothing (the package is built in memory and written atomically at the end).
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from service.cli_console import console, err_console
-from service.cli_errors import exit_for
+from service.cli.console import console, err_console
+from service.cli.errors import exit_for
 from service.errors import DocgenError
 
 APPLICATION_TEMPLATES = ("park_application", "enterprise_application")

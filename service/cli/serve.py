@@ -1,14 +1,12 @@
-"""`docgen serve`: run the HTTP API with uvicorn (`service/cli.py` adds it to `docgen` with `register(app)`).
+"""`docgen serve`: run the HTTP API with uvicorn (`service/cli/__init__.py` adds it to `docgen` with `register(app)`).
 
     docgen serve [--host H] [--port P] [--workers N]
 
 Defaults come from the settings (DOCGEN_HOST, DOCGEN_PORT, DOCGEN_WORKERS, settings file, .env):
-http://127.0.0.1:8000 with the docs at /docs. Also runnable alone: `python -m service.api.cli_serve`.
+http://127.0.0.1:8000 with the docs at /docs. Also `python -m service.cli serve`.
 """
 
 from __future__ import annotations
-
-import sys
 
 import typer
 
@@ -49,18 +47,3 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """启动 HTTP 服务（API 文档在 /docs），设置见 README 的环境变量表。"""
         serve(host, port, workers)
-
-
-def main() -> None:  # `python -m service.api.cli_serve --port 8001`
-    standalone = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
-    register(standalone)
-
-    @standalone.callback()
-    def _root() -> None:
-        """docgen HTTP 服务。"""
-
-    standalone(["serve", *sys.argv[1:]])
-
-
-if __name__ == "__main__":
-    main()

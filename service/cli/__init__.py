@@ -1,0 +1,40 @@
+"""`docgen`: the command line of the service, one module per command group.
+
+    app.py        the Typer app and `main` (the console entry `docgen = "service.cli:main"`)
+    documents.py  templates, validate, render
+    convert.py    convert, doctor
+    package.py    package
+    batch.py      batch, rollup
+    serve.py      serve
+    console.py    the consoles every command prints to
+    errors.py     exit codes by error kind (`exit_for`) and `fail`
+    fields.py     the one table of field errors (`print_field_errors`)
+
+Output is Chinese; errors name the field or file, write nothing, and exit with the code of their kind.
+
+Adding a command group: write `service/cli/<group>.py` with a `register(app: typer.Typer) -> None` that calls
+`app.command("<name>")(<function>)` (or `app.add_typer(sub, name="<group>")` for `docgen <group> <command>`), print
+through `service.cli.console`, map errors with `service.cli.errors.exit_for`, print field errors with
+`service.cli.fields.print_field_errors`; then add the module to `COMMAND_GROUPS` below (one line). Import heavy
+dependencies inside the command functions so `docgen --help` stays fast, and never import `service.cli` itself from a
+group module (import `service.cli.app` or the helpers): the package imports the groups.
+"""
+
+from __future__ import annotations
+
+from service.cli import batch, convert, documents, package, serve
+from service.cli.app import app, main
+
+# The order here is the order of `docgen --help`.
+COMMAND_GROUPS = (
+    documents,
+    convert,
+    package,
+    batch,
+    serve,
+)
+
+for _group in COMMAND_GROUPS:
+    _group.register(app)
+
+__all__ = ["COMMAND_GROUPS", "app", "main"]
