@@ -18,6 +18,7 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
+from docx.oxml.ns import qn
 
 from service.rendering import catalog, render, validate
 from tests.docx_text import open_docx, paragraphs, payload_mismatches, tables
@@ -104,7 +105,10 @@ def _printed_texts(value) -> list[str]:
 
 
 def _all_text(document) -> str:
-    return "\n".join([*paragraphs(document), *(cell for table in tables(document) for row in table for cell in row)])
+    """Every paragraph and cell, one a line; a line break inside a paragraph (a 公文 title set on several lines)
+    does not cut its text."""
+    texts = [*paragraphs(document), *(cell for table in tables(document) for row in table for cell in row)]
+    return "\n".join(text.replace("\n", "") for text in texts)
 
 
 @pytest.mark.parametrize("template_id", TEMPLATE_IDS)
@@ -141,3 +145,33 @@ def test_resaved_template_renders_the_blank_form(resaved_dir, monkeypatch, templ
     original = open_docx(render(template_id, blank=True))
     assert tables(resaved) == tables(original)
     assert paragraphs(resaved) == paragraphs(original)
+
+
+def test_notice_composes_attachments_whose_defaults_differ(resaved_dir, tmp_path, monkeypatch):
+    """Only the attachments' templates re-saved (their w:docDefaults now differ from the notice's): the 公文
+    composes, prints the same text, and the attachments' paragraphs carry their own defaults in copied styles
+    instead of taking the notice's (spacing after 10 pt, line 1.15)."""
+    mixed = tmp_path / "mixed"
+    shutil.copytree(catalog.TEMPLATES_DIR, mixed, ignore=shutil.ignore_patterns("build", "__pycache__"))
+    for template_id in ("city_recommendation_summary", "meeting_rsvp"):
+        shutil.copy(resaved_dir / f"{template_id}.docx", mixed / f"{template_id}.docx")
+    sample = _sample("official_document")
+    composed = open_docx(_render_from(mixed, monkeypatch, "official_document", payload=sample))
+    original = open_docx(render("official_document", sample))
+    assert paragraphs(composed) == paragraphs(original)
+    assert tables(composed) == tables(original)
+
+    notice_defaults = original.styles.element.find(qn("w:docDefaults"))
+    assert notice_defaults.find(f".//{qn('w:pPr')}/{qn('w:spacing')}").get(qn("w:after")) == "200"
+    styles = {s.get(qn("w:styleId")): s for s in composed.styles.element.iter(qn("w:style"))}
+    rsvp = next(p for p in composed.paragraphs if p.text.strip() == "参会回执")
+    style = styles[rsvp._p.pPr.find(qn("w:pStyle")).get(qn("w:val"))]
+    while style.find(qn("w:basedOn")) is not None:  # the root of its styles holds the re-saved defaults
+        style = styles[style.find(qn("w:basedOn")).get(qn("w:val"))]
+    assert "Att" in style.get(qn("w:styleId"))
+    ppr = style.find(qn("w:pPr"))
+    assert ppr.find(qn("w:suppressAutoHyphens")).get(qn("w:val")) in ("true", "1")
+    spacing = ppr.find(qn("w:spacing"))
+    assert spacing is not None and spacing.get(qn("w:after")) is not None and spacing.get(qn("w:line")) is not None
+    fonts = style.find(f"{qn('w:rPr')}/{qn('w:rFonts')}")
+    assert fonts is not None and fonts.get(qn("w:eastAsia")) == "仿宋_GB2312"

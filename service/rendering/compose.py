@@ -60,7 +60,6 @@ Render = Callable[..., bytes]
 """`service.rendering.render`, handed in by the caller so that this module does not import the package back."""
 
 TEMPLATE_ID = "official_document"
-TEMPLATE_PATH = Path(__file__).resolve().parents[2] / "word_templates" / f"{TEMPLATE_ID}.docx"
 CHAR_TWIPS = 320  # one character of the 三号 body font
 MARK_WIDTH_PT = 442  # the type area, 156 mm
 MARK_MAX_HALF_POINTS = 84  # 初号
@@ -282,8 +281,15 @@ def apply_layout(document: Document, layout: Layout | None, attlist: list[Attach
 # --- Rendering the parts ---------------------------------------------------------------------------------------
 
 
+def _template_path() -> Path:
+    """The catalog's template file (where an office suite may have re-saved it), not a path of this module's."""
+    from service.rendering import catalog  # the catalog imports this module
+
+    return catalog.get_template(TEMPLATE_ID).docx_path
+
+
 def _render_notice(doc: _Document | Blank, titles: list[str], layout: Layout) -> Document:
-    prepared = TEMPLATES.get(TEMPLATE_PATH)
+    prepared = TEMPLATES.get(_template_path())
     blank = isinstance(doc, Blank)
     listed = [] if blank else (doc.attachment_list if doc.attachment_list is not None else titles)
     attlist = attachment_lines(listed)
@@ -301,7 +307,7 @@ def _render_notice(doc: _Document | Blank, titles: list[str], layout: Layout) ->
 
 
 def _render_text_attachment(title: str, blocks: list[NumberedBlock]) -> Document:
-    prepared = TEMPLATES.get(TEMPLATE_PATH)
+    prepared = TEMPLATES.get(_template_path())
     context = {"mode": "attachment", "title": "\n".join(break_title(title)), "body": blocks, "blank": False}
     document = docx.Document(io.BytesIO(prepared.render(context)))
     apply_layout(document, None, [])

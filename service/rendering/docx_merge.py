@@ -300,7 +300,8 @@ class _StyleMerger:
 
     def __init__(self, master: Document, part: Document, composer: DocumentMerger) -> None:
         self.master_styles = master.styles.element
-        self.part_styles = part.styles.element
+        # a copy: the attachment's own defaults are folded into its root styles (below), not into the part
+        self.part_styles = deepcopy(part.styles.element)
         self.part = part
         self.composer = composer
         self.mapping: dict[str, str] = {}
@@ -308,7 +309,7 @@ class _StyleMerger:
         self.default_paragraph = self._default_id(self.part_styles, "paragraph")
         self.master_default_paragraph = self._default_id(self.master_styles, "paragraph")
         if _canonical_defaults(master) != _canonical_defaults(part):
-            raise ComposeError("附件文档的默认字体或段落格式与公文模板不同，无法保持其原有格式")
+            _fold_defaults(self.master_styles, self.part_styles, self.default_paragraph)
 
     @staticmethod
     def _default_id(styles: etree._Element, kind: str) -> str | None:
@@ -383,6 +384,107 @@ def _canonical_style(style: etree._Element) -> bytes:
         if attr not in (qn("w:type"), qn("w:styleId")):
             del copy.attrib[attr]
     return etree.tostring(copy, method="c14n")
+
+
+# --- Document defaults --------------------------------------------------------------------------------------------
+
+# The values a property takes when no level of the style hierarchy sets it (ECMA-376 17.3.1, 17.3.2): what a
+# master's default must be reset to under an attachment whose defaults leave it unset. Properties without such a
+# neutral value (fonts) cannot be carried over; language tags are not formatting and are left as they are.
+_UNSET_ATTRS = {
+    "pPr": {
+        "w:spacing": dict.fromkeys(
+            ("before", "after", "beforeLines", "afterLines", "beforeAutospacing", "afterAutospacing"), "0"
+        )
+        | {"line": "240", "lineRule": "auto"},
+        "w:ind": dict.fromkeys(
+            (
+                *("left", "right", "start", "end", "hanging", "firstLine"),
+                *("leftChars", "rightChars", "startChars", "endChars", "hangingChars", "firstLineChars"),
+            ),
+            "0",
+        ),
+        "w:jc": {"val": "left"},
+        "w:textAlignment": {"val": "auto"},
+    },
+    "rPr": {
+        "w:sz": {"val": "20"},
+        "w:szCs": {"val": "20"},
+        "w:color": {"val": "auto"},
+        "w:kern": {"val": "0"},
+        "w:spacing": {"val": "0"},
+        "w:w": {"val": "100"},
+        "w:position": {"val": "0"},
+    },
+}
+# on/off properties (ST_OnOff), and those of them that apply when never set (all others are off then)
+_ON_OFF = {
+    *("w:b", "w:bCs", "w:i", "w:iCs", "w:caps", "w:smallCaps", "w:strike", "w:dstrike", "w:outline", "w:shadow"),
+    *("w:emboss", "w:imprint", "w:noProof", "w:vanish", "w:webHidden", "w:specVanish", "w:rtl", "w:cs"),
+    *("w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:widowControl", "w:suppressLineNumbers"),
+    *("w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE"),
+    *("w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid", "w:contextualSpacing", "w:mirrorIndents"),
+}
+_ON_WHEN_UNSET = {"w:snapToGrid", "w:autoSpaceDE", "w:autoSpaceDN", "w:kinsoku", "w:wordWrap", "w:overflowPunct"}
+_NOT_FORMATTING = {"w:lang", "w:rsid"}
+
+
+def _defaults_of(styles: etree._Element, kind: str) -> etree._Element | None:
+    """The w:pPr or w:rPr of a styles part's w:docDefaults."""
+    return styles.find(f"{qn('w:docDefaults')}/{qn(f'w:{kind}Default')}/{qn(f'w:{kind}')}")
+
+
+def _fold_properties(
+    target: etree._Element, own: etree._Element | None, foreign: etree._Element | None, kind: str
+) -> None:
+    """Give `target` (a root style's w:pPr or w:rPr) the attachment's default properties `own` where it sets
+    none itself, and reset what the master's defaults `foreign` would add on top of them. Attribute by
+    attribute: a level of the hierarchy overrides single attributes of w:spacing, w:ind, w:rFonts."""
+    for prop in [] if own is None else list(own):
+        if not isinstance(prop.tag, str) or prop.tag in (qn("w:rPrChange"), qn("w:pPrChange")):
+            continue
+        present = target.find(prop.tag)
+        if present is None:
+            ooxml_order.set_child(target, deepcopy(prop))
+        elif len(prop) == 0:
+            for name, value in prop.attrib.items():
+                if present.get(name) is None:
+                    present.set(name, value)
+    for prop in [] if foreign is None else list(foreign):
+        if not isinstance(prop.tag, str):
+            continue
+        tag = f"w:{etree.QName(prop).localname}"
+        if tag in _NOT_FORMATTING or prop.tag != qn(tag):
+            continue
+        present = target.find(prop.tag)
+        if tag in _ON_OFF:
+            if present is None:
+                ooxml_order.child(target, tag, val="1" if tag in _ON_WHEN_UNSET else "0")
+            continue
+        unset = _UNSET_ATTRS[kind].get(tag)
+        missing = [name for name in prop.attrib if present is None or name not in present.attrib]
+        if not missing:
+            continue
+        names = [etree.QName(name).localname for name in missing]
+        if unset is None or any(name not in unset for name in names):
+            raise ComposeError(f"附件文档未设置公文模板默认设置的格式（{tag.removeprefix('w:')}），无法保持其原有格式")
+        ooxml_order.child(target, tag, **{name: unset[name] for name in names})
+
+
+def _fold_defaults(master_styles: etree._Element, part_styles: etree._Element, default_paragraph: str | None) -> None:
+    """An attachment whose w:docDefaults differ from the master's: its defaults move into its root paragraph
+    styles (those based on no other), with the master's defaults reset where the attachment leaves them unset, so
+    that in the master's defaults its paragraphs print as they did in their own. Its unstyled paragraphs use its
+    default paragraph style, which the merger then names on them."""
+    if default_paragraph is None:
+        raise ComposeError("附件文档的默认格式与公文模板不同，且没有默认段落样式，无法保持其原有格式")
+    for kind in ("pPr", "rPr"):
+        own, foreign = _defaults_of(part_styles, kind), _defaults_of(master_styles, kind)
+        for style in part_styles.iter(qn("w:style")):
+            if style.get(qn("w:type")) != "paragraph" or style.find(qn("w:basedOn")) is not None:
+                continue
+            target = ooxml_order.child(style, f"w:{kind}")
+            _fold_properties(target, own, foreign, kind)
 
 
 def _canonical_defaults(document: Document) -> bytes:
