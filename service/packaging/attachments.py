@@ -315,6 +315,12 @@ def check_pdf_bomb(name: str, data: bytes, limits: PackageLimits, pdf: pikepdf.P
     try:
         check_pdf_inflation(data, limits.max_stream_inflated_bytes, limits.max_file_inflated_bytes, pdf)
     except InflationLimit as exc:
+        if exc.what == "columns":
+            raise AttachmentError(
+                "attachment_too_large_decompressed",
+                name,
+                f"PDF 数据流的解码参数异常（每行 {exc.size} 像素），解码需要巨量内存，拒绝处理",
+            ) from None
         cap = limits.max_stream_inflated_bytes if exc.what == "stream" else limits.max_file_inflated_bytes
         where = "其中一个数据流" if exc.what == "stream" else "全部数据流合计"
         raise AttachmentError(

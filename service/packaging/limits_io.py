@@ -48,6 +48,10 @@ class BadData(Exception):
 # --- PDF ---------------------------------------------------------------------------------------------------
 
 _STREAM_KEYWORD = re.compile(rb"stream(?:\r\n|\n|\r)")
+_COLUMNS = re.compile(rb"/Columns\s+(\d{1,30})")
+MAX_COLUMNS = 1_000_000
+"""Predictor /Columns: qpdf allocates row buffers of Columns × Colors × bytes per component before reading
+a byte (Columns 2147483647 in a cross-reference stream: 6 GB). A million pixels wide is no real image."""
 
 
 def inflate_capped(data: bytes | memoryview, cap: int) -> Iterator[bytes]:
@@ -79,6 +83,9 @@ def _flate_size(data: bytes | memoryview, cap: int) -> int:
 
 
 def _raw_pass(data: bytes, per_stream: int, per_file: int) -> int:
+    for match in _COLUMNS.finditer(data):
+        if int(match.group(1)) > MAX_COLUMNS:
+            raise InflationLimit("columns", int(match.group(1)))
     total = 0
     view = memoryview(data)
     for match in _STREAM_KEYWORD.finditer(data):
@@ -100,9 +107,15 @@ def _filters(stream: pikepdf.Stream) -> list[str]:
     value = stream.get("/Filter")
     if value is None:
         return []
-    if isinstance(value, pikepdf.Array):
-        return [str(v) for v in value]
-    return [str(value)]
+    return [_name(v) for v in (value if isinstance(value, pikepdf.Array) else [value])]
+
+
+def _name(value: object) -> str:
+    """A filter's name; "?" for anything else (a damaged file can hold non-names, or names not in UTF-8)."""
+    try:
+        return str(value) if isinstance(value, pikepdf.Name) else "?"
+    except UnicodeDecodeError:
+        return "?"
 
 
 def _decode_step(name: str, data: bytes, cap: int) -> bytes:
@@ -189,14 +202,25 @@ def _lzw(data: bytes, cap: int) -> bytes:
     return bytes(out)
 
 
+def _check_columns(stream: pikepdf.Stream) -> None:
+    parms = stream.get("/DecodeParms")
+    for entry in parms if isinstance(parms, pikepdf.Array) else [parms]:
+        if isinstance(entry, pikepdf.Dictionary):
+            columns = entry.get("/Columns")
+            if isinstance(columns, int) and not isinstance(columns, bool) and columns > MAX_COLUMNS:
+                raise InflationLimit("columns", columns)
+
+
 def _parsed_pass(pdf: pikepdf.Pdf, per_stream: int, per_file: int, total: int) -> None:
     for obj in pdf.objects:
         if not isinstance(obj, pikepdf.Stream):
             continue
+        _check_columns(obj)  # /DecodeParms may be an indirect object the raw pass did not see
         chain = _filters(obj)
         if not chain or all(f in ("/FlateDecode", "/Fl") for f in chain) or chain[0] not in _GENERALIZED:
             continue  # no filter, plain Flate (raw pass), or an image codec first (never decoded by qpdf)
         data = obj.read_raw_bytes()
+        _check_columns(obj)
         for name in chain:
             if name not in _GENERALIZED:
                 break

@@ -109,20 +109,30 @@ def main() -> None:
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.monotonic()
     cases = 0
+    worst: list[tuple[float, str, str]] = []  # (RSS peak growth in MiB, seed, outcome) of cases that raised the peak
+    save = Path(job["save"]) if job.get("save") else None
     try:
         for name, data in seeds.items():
             budget = job["docx"] if name.endswith(".docx") else job["per_seed"]
             for _ in range(budget):
                 mutant = mutate_docx(data, rng) if name.endswith(".docx") else mutate_bytes(data, rng, 8)
                 cases += 1
+                before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
                 try:
-                    outcomes[run_one(name, mutant, limits, pool)] += 1
+                    outcome = run_one(name, mutant, limits, pool)
                 except PackageError as exc:
-                    outcomes[exc.code] += 1
-                except Exception as exc:
-                    outcomes["crash"] += 1
+                    outcome = exc.code
+                except Exception as exc:  # the fuzzer's finding: anything not a clean problem
+                    outcome = "crash"
                     where = traceback.extract_tb(exc.__traceback__)[-1]
                     crashes.append(f"{name}: {type(exc).__name__}: {exc} ({where.filename}:{where.lineno})"[:400])
+                outcomes[outcome] += 1
+                grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+                if grown > 50:
+                    worst.append((grown, name, outcome))
+                    if save is not None:  # keep the mutant for a reproduction
+                        save.mkdir(parents=True, exist_ok=True)
+                        (save / f"case{cases:05d}-{outcome}-{name}").write_bytes(mutant)
     finally:
         pool.close()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -133,6 +143,7 @@ def main() -> None:
         "peak_rss_mb": peak / 1024,
         "peak_growth_mb": (peak - base) / 1024,
         "seconds": time.monotonic() - started,
+        "peak_raisers": sorted(worst, reverse=True)[:10],
     }
     print("RESULT " + json.dumps(result, ensure_ascii=False))
 

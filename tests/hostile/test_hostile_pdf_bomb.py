@@ -5,6 +5,7 @@ address-space limit; streams in the other filters qpdf decodes (LZW, RunLength, 
 from __future__ import annotations
 
 import io
+import re
 import zlib
 from pathlib import Path
 
@@ -97,3 +98,19 @@ def test_many_streams_under_the_stream_limit_count_per_file() -> None:
 def test_the_seed_pdf_with_object_streams_passes_the_default_limits() -> None:
     loaded = _load((CORPUS / "seed.pdf").read_bytes(), PackageLimits())
     assert loaded.pages == 1  # type: ignore[attr-defined]
+
+
+def test_a_predictor_row_of_two_billion_columns_is_refused_before_qpdf(tmp_path: Path) -> None:
+    """Found by the fuzzer: /Columns 2147483647 in the cross-reference stream's /DecodeParms made qpdf allocate
+    6 GB while opening the file."""
+    pdf = pikepdf.open(CORPUS / "seed.pdf")
+    out = io.BytesIO()
+    pdf.save(out, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    data = out.getvalue()
+    assert b"/Columns" in data  # the cross-reference stream's predictor
+    bomb = tmp_path / "横向.pdf"
+    bomb.write_bytes(re.sub(rb"/Columns \d+", b"/Columns 2147483647", data))
+    result = run_package_child([(bomb, 3)])
+    assert result["outcome"] == "error", result
+    assert result["code"] == "attachment_too_large_decompressed"
+    assert result["peak_growth_mb"] * MiB < PEAK_CEILING
