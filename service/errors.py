@@ -42,6 +42,8 @@ The hierarchy (class → kind → codes):
     - `AttachmentListError` → invalid → ``attachment_list_invalid``, ``attachment_dir_missing``,
       ``attachment_missing``
     - `ApplicationRenderError` → internal → ``listing_unstable``, ``conversion_failed``, ``invalid_document``
+- `service.payloads.json_input.JsonInputError` → invalid → ``malformed_json``, ``number_too_large``,
+  ``json_too_deep`` (user JSON the bounded parser refuses; the API keeps 400 for syntax errors)
 - `service.batch.manifest.ManifestInvalid` → invalid → ``manifest_invalid`` (carries `FieldError`s)
 - `service.batch.rollup.RollupInvalid` → invalid → ``rollup_invalid``
 - `service.batch.store.StoreTooNew` → invalid → ``store_version_too_new``

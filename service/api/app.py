@@ -21,6 +21,7 @@ from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -34,6 +35,7 @@ from service.api.problems import (
     http_problem,
     install_problem_handlers,
     openapi_components,
+    problem_response,
     problem_responses,
     size_text,
 )
@@ -80,6 +82,30 @@ QUIET_PATHS = {"/healthz", "/readyz", "/metrics"}
 class BodyTooLarge(HTTPException):
     def __init__(self) -> None:
         super().__init__(status_code=413)
+
+
+_CORS_REFUSALS = {
+    "origin": "来源（Origin）不在允许列表中",
+    "method": "请求方法不被允许",
+    "headers": "请求头不被允许",
+    "private-network": "不允许私有网络访问",
+}
+
+
+class ProblemCORSMiddleware(CORSMiddleware):
+    """Starlette's CORS allow-list whose refused preflight answers with a problem document in Chinese, like every
+    other error of the API (Starlette's own answer is 400 text/plain "Disallowed CORS origin")."""
+
+    def preflight_response(self, request_headers: Headers) -> Response:
+        response = super().preflight_response(request_headers)
+        if response.status_code < 400:
+            return response
+        text = bytes(response.body).decode("utf-8", "replace").removeprefix("Disallowed CORS ")
+        reasons = [_CORS_REFUSALS.get(f.strip(), f.strip()) for f in text.split(",") if f.strip()]
+        detail = f"跨域预检请求被拒绝：{'；'.join(reasons) or '不被允许'}。"
+        headers = {k: v for k, v in response.headers.items() if k not in ("content-type", "content-length")}
+        return problem_response(None, response.status_code, "cors_not_allowed", "跨域请求不被允许", detail,
+                                headers=headers)  # fmt: skip
 
 
 class BodyLimitMiddleware:
@@ -257,7 +283,7 @@ def create_app(settings: Settings | None = None, *, pool: Any = None) -> FastAPI
 
     if settings.cors_origins:
         app.add_middleware(
-            CORSMiddleware,
+            ProblemCORSMiddleware,
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "POST", "OPTIONS"],
             allow_headers=["Content-Type", "X-API-Key", "X-Request-ID", "If-None-Match"],

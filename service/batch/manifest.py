@@ -12,7 +12,6 @@ candidates, not JSON) raises `ManifestInvalid`.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -24,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from service.errors import DocgenError, ErrorKind
 from service.payloads.common import CreditCode, FormDate, Phone, ShortText
 from service.payloads.errors import FieldError, from_validation_error, json_path
+from service.payloads.json_input import JsonInputError, load_json
 
 MANIFEST_NAME = "manifest.json"
 MAX_CANDIDATES = 200
@@ -38,7 +38,7 @@ class ManifestInvalid(DocgenError):
 
     def __init__(self, errors: list[FieldError], path: Path | None = None) -> None:
         self.path = path
-        where = f"{path}：" if path else ""
+        where = f"{path.name}：" if path else ""
         super().__init__(f"{where}批量清单不可用，共 {len(errors)} 处错误", errors=errors)
 
 
@@ -224,16 +224,19 @@ def resolve_inside(base_dir: Path, relative: str) -> Path:
 
 
 def _read_json_file(path: Path) -> Any:
+    """The file's JSON; ValueError with a Chinese reason that names no server path (messages reach users)."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        data = path.read_bytes()
     except FileNotFoundError:
         raise ValueError("文件不存在") from None
     except IsADirectoryError:
         raise ValueError("应为 JSON 文件，实为文件夹") from None
-    except UnicodeDecodeError:
-        raise ValueError("不是 UTF-8 编码的文本文件") from None
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"不是合法的 JSON：第 {exc.lineno} 行第 {exc.colno} 列，{exc.msg}") from None
+    except OSError:
+        raise ValueError("文件无法读取") from None
+    try:
+        return load_json(data, "该文件")
+    except JsonInputError as exc:
+        raise ValueError(exc.message.removesuffix("。")) from None
 
 
 def _error(loc: tuple[str | int, ...], label: str, code: str, message: str) -> FieldError:
@@ -343,5 +346,6 @@ def load_manifest(path: Path) -> LoadedManifest:
     try:
         data = _read_json_file(path)
     except ValueError as exc:
-        raise ManifestInvalid([_error((), "批量清单", "manifest_file", f"{path}：{exc}")], path) from None
+        # The file's name only: the folder is the server's (an upload's temporary folder).
+        raise ManifestInvalid([_error((), "批量清单", "manifest_file", f"{path.name}：{exc}")], path) from None
     return parse_manifest(data, path.parent, path)

@@ -11,7 +11,7 @@ from typing import Any
 from service.batch.checks import CheckProblem
 from service.batch.manifest import CandidateType, LoadedManifest
 from service.batch.store import CandidateStatus, JobState
-from service.output import atomic_write, campaign_iso, campaign_today, write_zip
+from service.output import atomic_write, campaign_iso, campaign_today, safe_file_name, write_zip
 from service.output.zips import tree_entries
 
 REPORT_JSON = "report.json"
@@ -31,7 +31,7 @@ def summary_file_stem(region: str) -> str:
 
 
 def zip_stem(region: str) -> str:
-    return f"{region}推荐材料"
+    return safe_file_name(f"{region}推荐材料", fallback="推荐材料")
 
 
 @dataclass

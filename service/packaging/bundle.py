@@ -18,31 +18,20 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
-import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from service.output.names import MAX_NAME_CHARS, safe_file_name
 from service.output.zips import build_zip as output_zip
 from service.output.zips import tree_entries
 
-_FORBIDDEN = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
-_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$", re.IGNORECASE)
-MAX_NAME = 80  # characters of a title in a file name: keeps paths well under Windows' 260
+MAX_NAME = MAX_NAME_CHARS
 
 
 def safe_name(text: str, *, fallback: str = "未命名") -> str:
-    """A file or folder name that is valid on Windows, macOS and Linux."""
-    name = unicodedata.normalize("NFC", text)
-    name = _FORBIDDEN.sub("_", name)
-    name = re.sub(r"\s+", " ", name).strip().rstrip(". ")
-    name = name[:MAX_NAME].rstrip(". ")
-    if not name:
-        name = fallback
-    if _RESERVED.match(name):
-        name = "_" + name
-    return name
+    """A file or folder name that is valid on Windows, macOS and Linux and shows no bidi or invisible characters."""
+    return safe_file_name(text, fallback=fallback, max_chars=MAX_NAME)
 
 
 def folder_name(sequence: int, applicant: str) -> str:

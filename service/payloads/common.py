@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Generic, TypeVar
@@ -21,14 +22,60 @@ from pydantic import (
     Field,
     PlainSerializer,
     WithJsonSchema,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
+# --- Visible text ------------------------------------------------------------------------------------------
+
+# Categories that are never visible text on a form: controls (Cc) and format characters (Cf: zero-width space and
+# joiners, bidi embeddings, overrides and isolates, BOM, soft hyphen, tag characters). Lone surrogates are not
+# dropped: they are broken input, rejected at their field (invalid_characters).
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf"})
+# Letters by category but blank on the page: the Hangul fillers.
+_INVISIBLE_LETTERS = frozenset("\u115f\u1160\u3164\uffa0")
+_ASCII_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_LINE_ENDS = re.compile(r"\r\n?|[\u2028\u2029\x85]")
+
+
+def visible_text(value: str) -> str:
+    """The text as it can be seen: line ends (CR LF, CR, U+2028/2029, NEL) become \\n; tab and newline stay;
+    every other control and format (zero-width, bidi) character and the Hangul fillers are dropped.
+
+    The one rule for user text: every payload string passes through it before validation, so a required text
+    that is empty after it (``"\\u200b"``, ``"\\u0000"``) is missing, and nothing invisible reaches a form or a
+    file name."""
+    text = _LINE_ENDS.sub("\n", value)
+    if text.isascii():
+        return _ASCII_CONTROLS.sub("", text)
+    return "".join(
+        ch
+        for ch in text
+        if ch in "\n\t" or (unicodedata.category(ch) not in _INVISIBLE_CATEGORIES and ch not in _INVISIBLE_LETTERS)
+    )
+
+
+def _visible_strings(value: Any) -> Any:
+    """Every string inside a JSON value through `visible_text` (keys stay: unknown keys are reported as given)."""
+    if isinstance(value, str):
+        return visible_text(value)
+    if isinstance(value, dict):
+        return {k: _visible_strings(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_visible_strings(v) for v in value]
+    return value
+
 
 class PayloadModel(BaseModel):
-    """Base of every payload model: unknown keys are errors (a typo must not be silently dropped)."""
+    """Base of every payload model: unknown keys are errors (a typo must not be silently dropped); every string
+    is reduced to its visible text before it is validated (`visible_text`)."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True, str_strip_whitespace=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _visible_text_only(cls, data: Any) -> Any:
+        return _visible_strings(data) if isinstance(data, dict) else data
 
 
 class CreationField(StrEnum):

@@ -256,6 +256,12 @@ class Disclosure(StrEnum):
 
 
 TITLE_LINE_CHARS = 20  # 二号 (22 pt) characters in the 156 mm type area
+# Bounds of one 公文 with everything it forwards and attaches (the seed needs 1 forwarded document, 7 attachments,
+# about 200 blocks and 40 000 characters); each attached form costs ~0.1 s of CPU and ~6 MB to compose.
+MAX_FORWARDED = 5
+MAX_TOTAL_ATTACHMENTS = 20
+MAX_TOTAL_ROWS = 3000
+MAX_TOTAL_TEXT_CHARS = 300_000
 LETTER = "信函"
 
 
@@ -396,7 +402,7 @@ class OfficialDocument(_Document, FormPayload):
     )
     forwarded: list[ForwardedDocument] = Field(
         default_factory=list,
-        max_length=10,
+        max_length=MAX_FORWARDED,
         title="转发的文件",
         description="转发类公文所转发的文件（含其附件），按顺序接在本文正文之后、本文附件之前；不计入本文附件",
     )
@@ -405,7 +411,55 @@ class OfficialDocument(_Document, FormPayload):
         problems = self.check_document()
         for i, doc in enumerate(self.forwarded):
             problems += doc.check_document(("forwarded", i))
+        return problems + self._check_size()
+
+    def _check_size(self) -> list[Problem]:
+        """The work one request may ask for: every document, attachment, block and table row counts, wherever
+        it sits (a small payload naming hundreds of forms must not cost minutes and gigabytes)."""
+        documents: list[_Document] = [self, *self.forwarded]
+        attachments = [att for doc in documents for att in doc.attachments]
+        problems: list[Problem] = []
+        if len(attachments) > MAX_TOTAL_ATTACHMENTS:
+            problems.append(
+                Problem(
+                    ("attachments",),
+                    "document_too_many_attachments",
+                    f"本文和转发的文件共有 {len(attachments)} 个附件，超过了 {MAX_TOTAL_ATTACHMENTS} 个的上限",
+                )
+            )
+        blocks = [b for doc in documents for b in doc.body] + [b for att in attachments for b in att.blocks or []]
+        rows = len(blocks) + sum(_rows_in(att.document.payload) for att in attachments if att.document is not None)
+        if rows > MAX_TOTAL_ROWS:
+            problems.append(
+                Problem(
+                    ("body",),
+                    "document_too_many_rows",
+                    f"正文段落、文字附件段落和附件表格行共 {rows} 项，超过了 {MAX_TOTAL_ROWS} 项的上限",
+                )
+            )
+        chars = sum(len(b.text or "") + len(b.heading or "") + len(b.lead or "") for b in blocks)
+        if chars > MAX_TOTAL_TEXT_CHARS:
+            problems.append(
+                Problem(
+                    ("body",),
+                    "document_too_long",
+                    f"正文和文字附件共 {chars} 字，超过了 {MAX_TOTAL_TEXT_CHARS} 字的上限",
+                )
+            )
         return problems
+
+
+def _rows_in(value: Any) -> int:
+    """Items of every list inside an attached form's data (its table rows), iteratively."""
+    total, stack = 0, [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            total += len(node)
+            stack.extend(node)
+    return total
 
     def applicant_name(self) -> str:
         return self.signature

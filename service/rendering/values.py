@@ -70,7 +70,9 @@ BLANK = Blank()
 
 def fmt_decimal(value: Decimal | float | int, places: int = 2) -> str:
     quantum = Decimal(1).scaleb(-places)
-    return str(Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP))
+    rounded = Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP)
+    # -0.0 and small negatives that round to zero keep their sign in Decimal: a form prints "0.00", not "-0.00".
+    return str(rounded.copy_abs() if rounded.is_zero() else rounded)
 
 
 def amount(value: Any) -> Any:
