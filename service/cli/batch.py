@@ -29,6 +29,7 @@ from service.batch.pipeline import BatchProgress, BatchReport, CandidateResult
 from service.batch.store import CandidateStatus
 from service.cli.console import console, err_console
 from service.cli.errors import exit_code_for, exit_for
+from service.cli.fields import field_error_line, print_field_errors
 from service.errors import DocgenError
 
 if TYPE_CHECKING:
@@ -153,14 +154,7 @@ def batch_command(
         with Progress(*columns, console=console, transient=False) as progress:
             report = run_batch(manifest, out, workers=workers, converter=pool, progress=RichBatchProgress(progress))
     except ManifestInvalid as exc:
-        table = Table(title=f"批量清单不可用：共 {len(exc.errors)} 处错误（未生成任何文件）", title_justify="left")
-        table.add_column("位置 (JSON path)", style="cyan", no_wrap=True)
-        table.add_column("字段")
-        table.add_column("代码", style="magenta")
-        table.add_column("说明")
-        for e in exc.errors:
-            table.add_row(escape(e.loc), escape(e.label), e.code, escape(e.message))
-        err_console.print(table)
+        print_field_errors(exc.errors, f"批量清单不可用：共 {len(exc.errors)} 处错误（未生成任何文件）")
         raise typer.Exit(exit_code_for(exc)) from None
     except KeyboardInterrupt:
         err_console.print("[yellow]已中断：[/]已完成的申报对象已保存；重新运行同一命令即可从中断处继续。")
@@ -174,9 +168,8 @@ def batch_command(
         for c in failed:
             console.print(f"  [red]✗[/] {escape(c.display)}", highlight=False)
             for error in c.errors:
-                loc, label = error.get("loc", "$"), error.get("label", "")
-                where = "" if loc == "$" else f"{escape(loc)} {escape(label)}："
-                console.print(f"      · {where}[magenta]{error['code']}[/] {escape(error['message'])}", highlight=False)
+                line = field_error_line(error.get("loc", "$"), error.get("label", ""), error["code"], error["message"])
+                console.print(f"      · {line}", highlight=False)
     if report.summary:
         s = report.summary
         counts = f"园区类 {s['parks']} 个，企业类 {s['enterprises']} 个"

@@ -19,8 +19,8 @@ from rich.table import Table
 
 from service.cli.console import console, err_console
 from service.cli.errors import exit_for
+from service.cli.fields import print_field_errors
 from service.payloads import PayloadInvalid
-from service.payloads.errors import FieldError
 from service.rendering import TemplateSpec, UnknownTemplate, get_template, list_templates, render, validate
 
 
@@ -41,17 +41,6 @@ class CliFailure(typer.Exit):
 def fail(message: str) -> CliFailure:
     err_console.print(f"[bold red]错误：[/]{message}")
     return CliFailure()
-
-
-def print_errors(errors: list[FieldError]) -> None:
-    table = Table(title=f"数据校验未通过：共 {len(errors)} 处错误", show_lines=False, title_justify="left")
-    table.add_column("位置 (JSON path)", style="cyan", no_wrap=True)
-    table.add_column("字段", overflow="fold")
-    table.add_column("代码", style="magenta", no_wrap=True)
-    table.add_column("说明", overflow="fold", ratio=2)
-    for e in errors:
-        table.add_row(e.loc, e.label, e.code, e.message)
-    err_console.print(table)
 
 
 def load_json(path: Path) -> Any:
@@ -104,7 +93,7 @@ def validate_command(
     try:
         result = validate(template_id, load_json(payload))
     except PayloadInvalid as exc:
-        print_errors(exc.errors)
+        print_field_errors(exc.errors)
         raise CliFailure() from None
     console.print(f"[green]✓ 校验通过[/]：{payload}")
     if result.derived:
@@ -149,7 +138,7 @@ def render_command(
         try:
             validated = validate(template_id, load_json(payload))
         except PayloadInvalid as exc:
-            print_errors(exc.errors)
+            print_field_errors(exc.errors)
             raise CliFailure() from None
         docx = render(template_id, validated)
         applicant = validated.model.applicant_name()

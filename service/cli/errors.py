@@ -10,6 +10,7 @@ import typer
 from rich.markup import escape
 
 from service.cli.console import err_console
+from service.cli.fields import field_error_line
 from service.errors import POLICY, DocgenError, kind_of
 
 
@@ -24,6 +25,5 @@ def exit_for(exc: DocgenError) -> typer.Exit:
     prefix = "内部错误" if exc.policy.log_traceback else "错误"
     err_console.print(f"[bold red]{escape(f'{prefix}（{exc.code}）：')}[/]{escape(exc.message)}", highlight=False)
     for e in exc.errors:
-        where = "" if e.loc in ("", "$") else f"{e.loc} {e.label}："
-        err_console.print(f"  · {escape(where)}[magenta]{escape(e.code)}[/] {escape(e.message)}", highlight=False)
+        err_console.print(f"  · {field_error_line(e.loc, e.label, e.code, e.message)}", highlight=False)
     return typer.Exit(code=exit_code_for(exc))

@@ -20,6 +20,7 @@ from rich.table import Table
 
 from service.cli.console import console, err_console
 from service.cli.errors import exit_for
+from service.cli.fields import print_field_errors
 from service.errors import DocgenError
 
 APPLICATION_TEMPLATES = ("park_application", "enterprise_application")
@@ -48,17 +49,6 @@ def _load_payload(path: Path) -> Any:
         raise _fail(
             f"{path} 不是合法的 JSON：第 {exc.lineno} 行第 {exc.colno} 列，{exc.msg}", "payload_not_json"
         ) from None
-
-
-def _print_field_errors(errors: list[Any]) -> None:
-    table = Table(title=f"数据校验未通过：共 {len(errors)} 处错误", title_justify="left")
-    table.add_column("位置 (JSON path)", style="cyan", no_wrap=True)
-    table.add_column("字段")
-    table.add_column("代码", style="magenta")
-    table.add_column("说明")
-    for e in errors:
-        table.add_row(escape(e.loc), e.label, e.code, escape(e.message))
-    err_console.print(table)
 
 
 def infer_template(payload: Any) -> tuple[str | None, dict[str, list[Any]]]:
@@ -115,7 +105,7 @@ def package_command(
             if not errors:
                 raise _fail("数据同时符合示范园区和示范企业申请书，请用 --template 指定模板", "template_ambiguous")
             closest = min(errors, key=lambda t: len(errors[t]))
-            _print_field_errors(errors[closest])
+            print_field_errors(errors[closest])
             raise _fail(
                 f"无法判断模板：数据不符合任何申请书模板（以上为与 {closest} 对照的错误）；可用 --template 指定",
                 "template_unknown",
@@ -162,7 +152,7 @@ def package_command(
             )
         written = package.write_to(out)
     except PayloadInvalid as exc:
-        _print_field_errors(exc.errors)
+        print_field_errors(exc.errors)
         raise typer.Exit(code=1) from None
     except DocgenError as exc:  # packaging errors, and busy/timeout/unavailable conversions unwrapped
         raise exit_for(exc) from None
