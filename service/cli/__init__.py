@@ -15,7 +15,7 @@ Output is Chinese; errors name the field or file, write nothing, and exit with t
 Adding a command group: write `service/cli/<group>.py` with a `register(app: typer.Typer) -> None` that calls
 `app.command("<name>")(<function>)` (or `app.add_typer(sub, name="<group>")` for `docgen <group> <command>`), print
 through `service.cli.console`, map errors with `service.cli.errors.exit_for`, print field errors with
-`service.cli.fields.print_field_errors`; then add the module to `COMMAND_GROUPS` below (one line). Import heavy
+`service.cli.fields.print_field_errors`; then import it below and add it to `COMMAND_GROUPS`. Import heavy
 dependencies inside the command functions so `docgen --help` stays fast, and never import `service.cli` itself from a
 group module (import `service.cli.app` or the helpers): the package imports the groups.
 """
