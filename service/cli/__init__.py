@@ -22,12 +22,13 @@ group module (import `service.cli.app` or the helpers): the package imports the 
 
 from __future__ import annotations
 
-from service.cli import batch, convert, documents, package, serve
+from service.cli import batch, convert, documents, excel, package, serve
 from service.cli.app import app, main
 
 # The order here is the order of `docgen --help`.
 COMMAND_GROUPS = (
     documents,
+    excel,
     convert,
     package,
     batch,
