@@ -24,6 +24,7 @@ from docx.shared import Mm, Pt, RGBColor
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
+from service.output.zips import FIXED_ZIP_TIME, write_zip
 from service.rendering import ooxml_order as order
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent
@@ -472,18 +473,16 @@ def save_deterministic(doc, path: Path, *, created: str = "2026-03-18T00:00:00Z"
     buf = io.BytesIO()
     doc.save(buf)
     buf.seek(0)
+    entries: list[tuple[str, bytes]] = []
     with zipfile.ZipFile(buf) as src:
-        entries = [(info.filename, src.read(info.filename)) for info in src.infolist()]
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for name, data in entries:
-            if name == "docProps/core.xml":
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "docProps/core.xml":
                 data = _fixed_core_dates(data, created)
-            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            dst.writestr(info, data)
-    path.write_bytes(out.getvalue())
+            entries.append((info.filename, data))
+    # python-docx's entry order ([Content_Types].xml first); written beside and renamed, so a server rendering
+    # from the template never reads half of one
+    write_zip(path, entries, FIXED_ZIP_TIME, sort=False)
 
 
 def _fixed_core_dates(data: bytes, created: str) -> bytes:
