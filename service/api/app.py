@@ -45,11 +45,13 @@ from service.api.routers import (
     docs,
     documents,
     health,
+    imports,
     packages,
     template_extras,
     templates,
     validate,
     workbench,
+    workbooks,
 )
 from service.api.settings import Settings, load_settings
 
@@ -275,6 +277,8 @@ def create_app(settings: Settings | None = None, *, pool: Any = None) -> FastAPI
     app.include_router(workbench.router)
     app.include_router(template_extras.router, **secured)
     app.include_router(batch_preflight.router, **secured)
+    app.include_router(workbooks.router, **secured)
+    app.include_router(imports.router, **secured)
     app.include_router(
         packages.router,
         **secured,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query
 from fastapi.responses import Response
@@ -15,6 +15,7 @@ from service.api.dependencies import (
     JsonPayload,
     RuntimeDep,
     TemplateDep,
+    TemplateInfo,
     canonical_json,
     content_disposition,
     download_name,
@@ -30,8 +31,10 @@ class DocumentFormat(StrEnum):
     docx = "docx"
     pdf = "pdf"
     pdfa = "pdfa"
+    xlsx = "xlsx"
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BINARY = {"schema": {"type": "string", "format": "binary"}}
 
 
@@ -45,7 +48,7 @@ BINARY = {"schema": {"type": "string", "format": "binary"}}
         200: {
             "description": "生成的文档；Content-Disposition 带 UTF-8 中文文件名，"
                            "如 创建申请书（示范园区）-<申报单位>.pdf",
-            "content": {DOCX: BINARY, PDF: BINARY},
+            "content": {DOCX: BINARY, PDF: BINARY, XLSX: BINARY},
             "headers": {
                 "ETag": {"description": "模板版本 + 数据 + 格式的哈希", "schema": {"type": "string"}},
                 "Content-Disposition": {"description": "RFC 6266 附件文件名（filename* 为 UTF-8）",
@@ -60,9 +63,10 @@ async def create_document(
     info: TemplateDep,
     runtime: RuntimeDep,
     payload: JsonPayload,
-    format: Annotated[DocumentFormat, Query(description="输出格式：docx（Word）、pdf、pdfa（PDF/A-2b，长期归档）")] = (
-        DocumentFormat.docx
-    ),
+    format: Annotated[
+        DocumentFormat,
+        Query(description="输出格式：docx（Word）、pdf、pdfa（PDF/A-2b，长期归档）、xlsx（仅推荐汇总表）"),
+    ] = DocumentFormat.docx,
     if_none_match: Annotated[str | None, Header(description="上次响应的 ETag；内容未变时返回 304")] = None,
 ) -> Response:
     """校验数据并生成文档。数据有误时返回 422，`errors` 列出全部错误（JSON 路径、中文字段名、错误代码、说明）。
@@ -71,6 +75,8 @@ async def create_document(
     """
     spec = info.spec
     fmt = format.value
+    if fmt == "xlsx":
+        return await _summary_xlsx(info, runtime, payload, if_none_match)
     if fmt not in spec.formats:
         raise ProblemError(422, "format_unsupported", "不支持的输出格式", f"模板“{spec.id}”不提供 {fmt} 格式。")
     validated = await runtime.validate(spec.id, payload)
@@ -90,3 +96,28 @@ async def create_document(
         download_name(spec.file_stem, applicant, ext), f"{spec.id}.{ext}"
     )
     return Response(data, media_type=DOCX if fmt == "docx" else PDF, headers=headers)
+
+
+async def _summary_xlsx(info: TemplateInfo, runtime: RuntimeDep, payload: Any, if_none_match: str | None) -> Response:
+    """A 推荐汇总表 as real Excel cells (the same title, captions and columns as the Word form)."""
+    from service.excel.summaries import SUMMARY_TEMPLATES, summary_workbook
+
+    spec = info.spec
+    if spec.id not in SUMMARY_TEMPLATES:
+        raise ProblemError(
+            422,
+            "format_unsupported",
+            "不支持的输出格式",
+            f"模板“{spec.id}”不提供 xlsx 格式，只有推荐汇总表可导出为 Excel。",
+        )
+    validated = await runtime.validate(spec.id, payload)
+    etag = etag_for(info.version, "xlsx", canonical_json(payload))
+    headers = {"ETag": etag, "Cache-Control": "no-cache"}
+    if etag_matches(if_none_match, etag):
+        return Response(status_code=304, headers=headers)
+    data = await runtime.in_thread(summary_workbook, validated.model)
+    applicant = validated.model.applicant_name()
+    headers["Content-Disposition"] = content_disposition(
+        download_name(spec.file_stem, applicant, "xlsx"), f"{spec.id}.xlsx"
+    )
+    return Response(data, media_type=XLSX, headers=headers)
