@@ -128,6 +128,11 @@ def render_command(
 ) -> None:
     """用 JSON 数据生成文档（Word 或 PDF）；数据有误时列出全部错误，不写任何文件。"""
     spec = spec_or_fail(template_id)
+    if fmt == "xlsx" or (fmt is None and out.suffix.lower() == ".xlsx"):
+        from service.cli.excel import render_summary_xlsx  # the 推荐汇总表 as Excel cells
+
+        render_summary_xlsx(template_id, payload, out)
+        return
     kind = output_format(out, fmt)
     if blank:
         docx = render(template_id, blank=True)

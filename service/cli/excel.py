@@ -71,3 +71,29 @@ def import_command(
         raise exit_for(exc) from None
     _write(out, (json.dumps(payload, ensure_ascii=False, indent=2) + "\n").encode())
     console.print(f"[green]✓ 已导入[/] {workbook} → {out}")
+
+
+def render_summary_xlsx(template_id: str, payload: Path | None, out: Path) -> None:
+    """`docgen render <推荐汇总表> data.json -o X.xlsx`: the table as Excel cells, like the Word form."""
+    from service.cli.documents import load_json
+    from service.excel.summaries import SUMMARY_TEMPLATES, summary_xlsx
+    from service.payloads import PayloadInvalid
+
+    if template_id not in SUMMARY_TEMPLATES:
+        raise exit_for(
+            DocgenError(
+                f"模板“{template_id}”不提供 xlsx 格式：只有推荐汇总表（{'、'.join(SUMMARY_TEMPLATES)}）可导出为 Excel；"
+                "申请书的 Excel 填报表请用 docgen workbook",
+                code="format_unsupported",
+                kind=ErrorKind.INVALID,
+            )
+        )
+    if payload is None:
+        raise exit_for(DocgenError("请给出 JSON 数据文件", code="payload_missing", kind=ErrorKind.INVALID))
+    try:
+        data = summary_xlsx(template_id, load_json(payload))
+    except PayloadInvalid as exc:
+        print_field_errors(exc.errors)
+        raise typer.Exit(code=1) from None
+    _write(out, data)
+    console.print(f"[green]✓ 已生成[/] {out}（{len(data) / 1024:.0f} KB）")
