@@ -54,6 +54,7 @@ from service.api.routers import (
     workbooks,
 )
 from service.api.settings import Settings, load_settings
+from service.distributed.api import distributed_parts
 
 log = logging.getLogger("docgen.api")
 access_log = logging.getLogger("docgen.access")
@@ -236,9 +237,10 @@ def create_app(settings: Settings | None = None, *, pool: Any = None) -> FastAPI
         runtime.render_limiter = anyio.CapacityLimiter(settings.render_threads)
         await run_sync(runtime.load_templates)
         log.info("模板已加载 (templates loaded): %s", ", ".join(runtime.templates))
-        await runtime.start_pool(pool)
+        runner, shared_pool = distributed_parts(app, settings, runtime.metrics)  # both None unless configured
+        await runtime.start_pool(pool if pool is not None else shared_pool)
         try:
-            resumed = await run_sync(batches.resume_unfinished_jobs, app, settings, runtime.converter)
+            resumed = await run_sync(batches.resume_unfinished_jobs, app, settings, runtime.converter, runner)
             if resumed:
                 log.info("继续未完成的批量任务 (resuming batch jobs): %s", ", ".join(resumed))
             try:

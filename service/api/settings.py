@@ -65,6 +65,31 @@ class Settings(BaseSettings):
         "info", description="日志级别（JSON 格式输出到标准错误）"
     )
 
+    # --- distributed mode (Celery workers over a broker; README "分布式部署") ---
+    runner: Literal["embedded", "celery"] = Field(
+        "embedded", description="批量任务的执行方式：embedded（本进程内）或 celery（分发给 docgen worker）"
+    )
+    broker_url: str = Field(
+        "redis://127.0.0.1:6379/0", description="Celery 消息代理地址（Redis 或 RabbitMQ，如 amqp://…）"
+    )
+    result_backend: str = Field(
+        "", description="Celery 结果后端；为空时：Redis 代理用同一 Redis，其他代理用 DOCGEN_DATABASE_URL 的数据库"
+    )
+    convert_via: Literal["local", "celery"] = Field(
+        "local", description="单文档 PDF 转换在哪里进行：local（本进程的 LibreOffice 进程池）或 celery（转换队列）"
+    )
+    task_soft_time_limit: float = Field(
+        600.0, gt=0, description="一个分布式任务（一个申报对象或汇总步骤）的软时间限制（秒），超过后按可重试错误处理"
+    )
+    task_time_limit: float = Field(900.0, gt=0, description="一个分布式任务的硬时间限制（秒），超过后终止执行进程")
+    task_max_retries: int = Field(5, ge=0, le=50, description="繁忙、超时、执行进程丢失时分布式任务的最多重试次数")
+    visibility_timeout: float = Field(
+        3600.0, gt=0, description="Redis 代理：已取走但未确认的任务在多少秒后重新投递（应大于最长任务时间）"
+    )
+    convert_queue_limit: int = Field(
+        64, ge=0, description="convert 队列中等待的转换数上限；超过时单文档转换返回 503 和 Retry-After"
+    )
+
     @field_validator("api_keys", "cors_origins", mode="before")
     @classmethod
     def _split_commas(cls, value: Any) -> Any:

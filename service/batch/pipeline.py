@@ -123,11 +123,23 @@ class Pipeline:
     # --- the run ---------------------------------------------------------------------------------------
 
     def run(self) -> BatchReport:
-        started = time.time()
+        prepared, report = self.begin()
+        self.produce_all([p for p in prepared if p.viable], report.candidates)
+        if self.stop.is_set():
+            return self.stopped(report)
+        return self.finish(report)
+
+    def begin(self, *, fresh: bool = True, started: float | None = None) -> tuple[list[Prepared], BatchReport]:
+        """Validate, check and number-independent bookkeeping: the candidates (priority order) and the report
+        they go into. `fresh`: a new run of this job (clears leftovers, marks the job running); a distributed
+        step re-plans a running job with `fresh=False`, since other workers may be writing into `.docgen/tmp`."""
+        started = time.time() if started is None else started
         self.out_dir.mkdir(parents=True, exist_ok=True)
-        shutil.rmtree(self.tmp_dir, ignore_errors=True)  # leftovers of a killed run
+        if fresh:
+            shutil.rmtree(self.tmp_dir, ignore_errors=True)  # leftovers of a killed run
         self.tmp_dir.mkdir(parents=True, exist_ok=True)
-        self.store.set_job_state(self.job_id, JobState.RUNNING)
+        if fresh:
+            self.store.set_job_state(self.job_id, JobState.RUNNING)
 
         prepared = [prepare(c, self.versions) for c in self.manifest.candidates]
         problems = run_checks(self.manifest.candidates)
@@ -149,10 +161,10 @@ class Pipeline:
                 self.producer.record_failure(p, self.store.candidate(self.job_id, p.key))
         report = BatchReport(self.job_id, JobState.RUNNING, self.out_dir, self.manifest,
                              [p.result for p in prepared], problems, started)  # fmt: skip
-        self.produce_all([p for p in prepared if p.viable], report.candidates)
-        if self.stop.is_set():
-            return self._stopped(report)
+        return prepared, report
 
+    def finish(self, report: BatchReport) -> BatchReport:
+        """Every candidate is ok or failed: the city summary, report.json + 报告.txt, the ZIP, the job's end state."""
         self.progress.stage("生成推荐汇总表")
         report.summary, report.summary_error = self.producer.city_summary(report)
         ok = all(c.status is CandidateStatus.OK for c in report.candidates) and report.summary_error is None
@@ -167,7 +179,7 @@ class Pipeline:
         shutil.rmtree(self.tmp_dir, ignore_errors=True)
         return report
 
-    def _stopped(self, report: BatchReport) -> BatchReport:
+    def stopped(self, report: BatchReport) -> BatchReport:
         """Cancelled (reported as such) or interrupted (left `running`, to be resumed)."""
         if not self.store.cancel_requested(self.job_id):
             report.state = JobState.RUNNING

@@ -22,7 +22,7 @@ group module (import `service.cli.app` or the helpers): the package imports the 
 
 from __future__ import annotations
 
-from service.cli import batch, convert, documents, excel, package, serve
+from service.cli import batch, convert, distributed, documents, excel, package, serve
 from service.cli.app import app, main
 
 # The order here is the order of `docgen --help`.
@@ -33,6 +33,7 @@ COMMAND_GROUPS = (
     package,
     batch,
     serve,
+    distributed,
 )
 
 for _group in COMMAND_GROUPS:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from anyio.to_thread import run_sync
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from prometheus_client import CONTENT_TYPE_LATEST
 from pydantic import BaseModel, Field
@@ -41,15 +42,38 @@ async def healthz() -> Health:
     response_model=Readiness,
     responses=problem_responses(503),
 )
-async def readyz(runtime: RuntimeDep) -> Readiness:
-    """模板已加载且 LibreOffice 进程池可以接受转换时返回 200，否则返回 503。"""
+async def readyz(runtime: RuntimeDep, request: Request) -> Readiness:
+    """模板已加载且 LibreOffice 进程池可以接受转换时返回 200，否则返回 503。配置了分布式模式时还检查消息代理
+    与任务数据库。"""
     if not runtime.templates:
         raise ProblemError(503, "not_ready", "服务尚未就绪", "模板尚未加载完成。", headers={"Retry-After": "5"})
     stats = runtime.pool_stats()
     if runtime.pool is None or not stats.get("ready", True):
         reason = runtime.pool_error or "LibreOffice 进程池尚未启动"
         raise ProblemError(503, "not_ready", "服务尚未就绪", f"{reason}。", headers={"Retry-After": "5"})
+    problem = await run_sync(_distributed_problem, request.app)
+    if problem:
+        raise ProblemError(503, "not_ready", "服务尚未就绪", f"{problem}。", headers={"Retry-After": "5"})
     return Readiness(status="ready", templates=len(runtime.templates), pool=dict(stats))
+
+
+def _distributed_problem(app: Any) -> str | None:
+    """Why the broker or the job store cannot be used (only when the distributed mode is configured)."""
+    celery_app = getattr(app.state, "celery", None)
+    if celery_app is None:
+        return None
+    from service.distributed.metrics import broker_reachable
+
+    reason = broker_reachable(celery_app)
+    if reason is not None:
+        return f"Celery 消息代理无法连接（{reason}）"
+    batches = getattr(app.state, "batches", None)
+    if batches is not None:
+        try:
+            batches.store.get_job("readyz-probe")
+        except Exception as exc:
+            return f"任务数据库无法访问（{type(exc).__name__}）"
+    return None
 
 
 @router.get(
