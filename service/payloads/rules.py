@@ -26,7 +26,8 @@ class Problem:
 
 
 def round2(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+    rounded = value.quantize(CENT, rounding=ROUND_HALF_UP)
+    return rounded.copy_abs() if rounded.is_zero() else rounded  # no "-0.00" in messages
 
 
 def percent_of(part: Decimal | int | None, total: Decimal | int | None) -> Decimal | None:
