@@ -6,9 +6,12 @@
     package.py    package
     batch.py      batch, rollup
     serve.py      serve
+    distributed.py  worker
+    excel.py      workbook, import
     console.py    the consoles every command prints to
-    errors.py     exit codes by error kind (`exit_for`) and `fail`
-    fields.py     the one table of field errors (`print_field_errors`)
+    errors.py     exit codes by error kind (`exit_for`)
+    fields.py     the one table of field errors (`print_field_errors`) and the one line per field error
+    common.py     helpers for any group: `fail`, `load_json`, `spec_or_fail`, `write_atomically`
 
 Output is Chinese; errors name the field or file, write nothing, and exit with the code of their kind.
 
@@ -17,7 +20,7 @@ Adding a command group: write `service/cli/<group>.py` with a `register(app: typ
 through `service.cli.console`, map errors with `service.cli.errors.exit_for`, print field errors with
 `service.cli.fields.print_field_errors`; then import it below and add it to `COMMAND_GROUPS`. Import heavy
 dependencies inside the command functions so `docgen --help` stays fast, and never import `service.cli` itself from a
-group module (import `service.cli.app` or the helpers): the package imports the groups.
+group module, nor another group (import `service.cli.app` or the helpers): the package imports the groups.
 """
 
 from __future__ import annotations

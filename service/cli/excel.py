@@ -27,7 +27,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _write(path: Path, data: bytes) -> None:
-    from service.cli.documents import write_atomically
+    from service.cli.common import write_atomically
 
     write_atomically(path, data)
 
@@ -38,7 +38,7 @@ def workbook_command(
     source: Path | None = typer.Option(None, "--from", help="用这份 JSON 数据预先填好（可选）"),
 ) -> None:
     """生成模板的 Excel 填报表：每个部分一个工作表，黄色单元格为填写区，带下拉列表和数值校验。"""
-    from service.cli.documents import load_json
+    from service.cli.common import load_json
     from service.excel.workbook import workbook_for
 
     payload = load_json(source) if source is not None else None
@@ -75,7 +75,7 @@ def import_command(
 
 def render_summary_xlsx(template_id: str, payload: Path | None, out: Path) -> None:
     """`docgen render <推荐汇总表> data.json -o X.xlsx`: the table as Excel cells, like the Word form."""
-    from service.cli.documents import load_json
+    from service.cli.common import load_json
     from service.excel.summaries import SUMMARY_TEMPLATES, summary_xlsx
     from service.payloads import PayloadInvalid
 

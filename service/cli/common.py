@@ -1,0 +1,50 @@
+"""Helpers every command group may use: stop with a Chinese message, read a JSON file, look up a template, write a
+file atomically. Group modules import these from here, never from another group (no cycles between groups)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from service.cli.console import err_console
+from service.rendering import TemplateSpec, UnknownTemplate, get_template
+
+
+class CliFailure(typer.Exit):
+    """Exit with status 1 after the message was printed."""
+
+    def __init__(self) -> None:
+        super().__init__(code=1)
+
+
+def fail(message: str) -> CliFailure:
+    err_console.print(f"[bold red]错误：[/]{message}")
+    return CliFailure()
+
+
+def load_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise fail(f"找不到文件 {path}") from None
+    except UnicodeDecodeError:
+        raise fail(f"{path} 不是 UTF-8 编码的文本文件") from None
+    except json.JSONDecodeError as exc:
+        raise fail(f"{path} 不是合法的 JSON：第 {exc.lineno} 行第 {exc.colno} 列，{exc.msg}") from None
+
+
+def spec_or_fail(template_id: str) -> TemplateSpec:
+    try:
+        return get_template(template_id)
+    except UnknownTemplate as exc:
+        raise fail(str(exc)) from None
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside the target, then rename: never a half-written output."""
+    from service.output import atomic_write
+
+    atomic_write(path, data)
