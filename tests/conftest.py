@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -15,3 +16,18 @@ def converter() -> Iterator[ConversionPool]:
     handed in explicitly, as the service hands its own pool to packaging and batches."""
     with ConversionPool(PoolSettings()) as pool:
         yield pool
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[Any]:
+    """A throwaway PostgreSQL server (tests/pg_server.py) for the session; tests take a fresh database each."""
+    from tests.pg_server import PostgresServer
+
+    with PostgresServer() as server:
+        yield server
+
+
+@pytest.fixture
+def postgres_url(postgres_server: Any) -> str:
+    """The URL of a new, empty PostgreSQL database on the session's server."""
+    return str(postgres_server.create_database())

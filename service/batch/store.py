@@ -1,8 +1,10 @@
-"""Job and candidate state in SQLite (WAL mode): what lets a batch resume after a kill or a service restart.
+"""Job and candidate state in a SQL database: what lets a batch resume after a kill or a restart, and what every
+API replica and worker shares.
 
-One database per data directory (the API's `batches.db`) or per output folder (the CLI keeps
-`OUT_DIR/.docgen/state.db`). A candidate's row is written only after its outputs are in place, so a row
-saying `ok` always describes files that exist; the pipeline checks their hashes again before trusting it.
+One database per data directory (the API's `batches.db`, or the PostgreSQL database of `DOCGEN_DATABASE_URL`) or
+per output folder (the CLI keeps `OUT_DIR/.docgen/state.db`). A candidate's row is written only after its outputs
+are in place, so a row saying `ok` always describes files that exist; the pipeline checks their hashes again
+before trusting it.
 
 Tables
   jobs        id, state, manifest_path, out_dir, workers, cancel_requested, error (JSON), result (JSON),
@@ -11,99 +13,104 @@ Tables
               outputs (JSON: relative path → sha256), errors (JSON list), pages, seconds, reused, updated_at
   artifacts   (job_id, name) → input_hash, outputs (JSON): products of the whole batch (the city summary)
 
-Versions: `PRAGMA user_version` says which schema a database has. Opening one at an older version runs the
-steps of `MIGRATIONS` from there (in one transaction); a database written by a newer docgen is refused
-(`StoreTooNew`) rather than written with a schema this code does not know.
+Engines, transactions and migrations: service.batch.database. Opening a store migrates its database to this
+code's Alembic head (a database written by a newer docgen is refused: `StoreTooNew`). Every write is one
+transaction; the writes that read first (`sync_candidates`) lock the job's row (`FOR UPDATE` on PostgreSQL;
+SQLite's `BEGIN IMMEDIATE` already holds the database's write lock).
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
-import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from service.errors import DocgenError, ErrorKind
+from sqlalchemy import (
+    Column,
+    Connection,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    Row,
+    Table,
+    Text,
+    case,
+    delete,
+    func,
+    select,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
 
-SCHEMA_VERSION = 1
-"""The schema this code reads and writes; a new one needs a step in MIGRATIONS."""
+from service.batch import database
+from service.batch.database import StoreTooNew
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS jobs (
-    id               TEXT PRIMARY KEY,
-    state            TEXT NOT NULL,
-    manifest_path    TEXT NOT NULL,
-    out_dir          TEXT NOT NULL,
-    workers          INTEGER,
-    cancel_requested INTEGER NOT NULL DEFAULT 0,
-    error            TEXT,
-    result           TEXT,
-    created_at       REAL NOT NULL,
-    updated_at       REAL NOT NULL,
-    started_at       REAL,
-    finished_at      REAL
-);
-CREATE INDEX IF NOT EXISTS jobs_state ON jobs(state);
-CREATE TABLE IF NOT EXISTS candidates (
-    job_id           TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
-    key              TEXT NOT NULL,
-    position         INTEGER NOT NULL,
-    priority         INTEGER,
-    type             TEXT,
-    name             TEXT,
-    status           TEXT NOT NULL,
-    input_hash       TEXT,
-    template_version TEXT,
-    outputs          TEXT NOT NULL DEFAULT '{}',
-    errors           TEXT NOT NULL DEFAULT '[]',
-    pages            INTEGER,
-    seconds          REAL,
-    reused           INTEGER NOT NULL DEFAULT 0,
-    updated_at       REAL NOT NULL,
-    PRIMARY KEY (job_id, key)
-);
-CREATE TABLE IF NOT EXISTS artifacts (
-    job_id     TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
-    name       TEXT NOT NULL,
-    input_hash TEXT NOT NULL,
-    outputs    TEXT NOT NULL,
-    updated_at REAL NOT NULL,
-    PRIMARY KEY (job_id, name)
-);
-"""
+__all__ = [
+    "BatchStore",
+    "CandidateRecord",
+    "CandidateStatus",
+    "JobCounts",
+    "JobRecord",
+    "JobState",
+    "StoreTooNew",
+]
 
+metadata = MetaData()
+"""The tables as this code reads and writes them (the migrations in service/batch/migrations create them)."""
 
-def _create_v1(c: sqlite3.Connection) -> None:
-    for statement in SCHEMA.split(";"):
-        if statement.strip():
-            c.execute(statement)
-
-
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
-    0: _create_v1,  # a new (empty) database
-}
-"""Version → the step that brings a database from that version to the next one."""
-
-
-class StoreTooNew(DocgenError):
-    """The state database was written by a newer docgen (its schema version is above SCHEMA_VERSION)."""
-
-    code = "store_version_too_new"
-    kind = ErrorKind.INVALID
-    title = "任务状态数据库版本过新"
-
-    def __init__(self, path: Path, found: int, supported: int) -> None:
-        self.path, self.found, self.supported = path, found, supported
-        super().__init__(
-            f"任务状态数据库 {path} 的版本为 {found}，本程序只支持到版本 {supported}："
-            "它由更新版本的 docgen 写入。请升级 docgen 后再运行，或换用新的输出目录（数据目录）。"
-        )
+jobs = Table(
+    "jobs",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("state", Text, nullable=False),
+    Column("manifest_path", Text, nullable=False),
+    Column("out_dir", Text, nullable=False),
+    Column("workers", Integer),
+    Column("cancel_requested", Integer, nullable=False, server_default="0"),
+    Column("error", Text),
+    Column("result", Text),
+    Column("created_at", Float, nullable=False),
+    Column("updated_at", Float, nullable=False),
+    Column("started_at", Float),
+    Column("finished_at", Float),
+)
+candidates = Table(
+    "candidates",
+    metadata,
+    Column("job_id", Text, ForeignKey("jobs.id", ondelete="CASCADE"), nullable=False),
+    Column("key", Text, nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("priority", Integer),
+    Column("type", Text),
+    Column("name", Text),
+    Column("status", Text, nullable=False),
+    Column("input_hash", Text),
+    Column("template_version", Text),
+    Column("outputs", Text, nullable=False, server_default="{}"),
+    Column("errors", Text, nullable=False, server_default="[]"),
+    Column("pages", Integer),
+    Column("seconds", Float),
+    Column("reused", Integer, nullable=False, server_default="0"),
+    Column("updated_at", Float, nullable=False),
+    PrimaryKeyConstraint("job_id", "key"),
+)
+artifacts = Table(
+    "artifacts",
+    metadata,
+    Column("job_id", Text, ForeignKey("jobs.id", ondelete="CASCADE"), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("input_hash", Text, nullable=False),
+    Column("outputs", Text, nullable=False),
+    Column("updated_at", Float, nullable=False),
+    PrimaryKeyConstraint("job_id", "name"),
+)
 
 
 class JobState(StrEnum):
@@ -215,39 +222,28 @@ class JobCounts:
 
 
 class BatchStore:
-    """Thread-safe access to one state database; every write is its own committed transaction."""
+    """Thread- and process-safe access to one job database; every write is its own committed transaction.
 
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.RLock()
-        self._conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False, isolation_level=None)
-        self._conn.row_factory = sqlite3.Row
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.execute("PRAGMA synchronous=NORMAL")
-        self._conn.execute("PRAGMA foreign_keys=ON")
-        self._conn.execute("PRAGMA busy_timeout=30000")
+    `target`: a SQLAlchemy URL (`postgresql+psycopg://…`, `sqlite:///…`) or the path of a SQLite file.
+    """
+
+    def __init__(self, target: Path | str) -> None:
+        self.url = database.database_url(target)
+        self.location = database.describe(self.url)
+        self.engine = database.make_engine(self.url)
+        self.dialect = self.engine.dialect.name
+        self.path: Path | None = Path(self.location) if self.dialect == "sqlite" else None
+        """The SQLite file (None on a database server)."""
+        # Readers start a deferred transaction on SQLite (a consistent snapshot without the write lock).
+        self._reader = self.engine.execution_options(sqlite_begin="DEFERRED")
         try:
-            self._migrate()
+            self.migration = database.upgrade(self.engine)
         except BaseException:
-            self._conn.close()
+            self.engine.dispose()
             raise
 
-    def _migrate(self) -> None:
-        """Bring the database to SCHEMA_VERSION; refuse one from a newer docgen. One transaction, so that two
-        processes opening the same database do not both migrate it."""
-        with self._tx() as c:
-            version = c.execute("PRAGMA user_version").fetchone()[0]
-            if version > SCHEMA_VERSION:
-                raise StoreTooNew(self.path, version, SCHEMA_VERSION)
-            while version < SCHEMA_VERSION:
-                MIGRATIONS[version](c)
-                version += 1
-                c.execute(f"PRAGMA user_version={version}")
-
     def close(self) -> None:
-        with self._lock:
-            self._conn.close()
+        self.engine.dispose()
 
     def __enter__(self) -> BatchStore:
         return self
@@ -256,19 +252,18 @@ class BatchStore:
         self.close()
 
     @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._conn
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
+    def _tx(self) -> Iterator[Connection]:
+        """One write transaction (BEGIN IMMEDIATE on SQLite), committed on exit, rolled back on an error."""
+        with self.engine.begin() as conn:
+            yield conn
 
-    def _query(self, sql: str, args: Iterable[Any] = ()) -> list[sqlite3.Row]:
-        with self._lock:
-            return self._conn.execute(sql, tuple(args)).fetchall()
+    def _query(self, statement: Any) -> Sequence[Row[Any]]:
+        with self._reader.connect() as conn:
+            return conn.execute(statement).all()
+
+    def _insert(self, table: Table) -> Any:
+        """INSERT with this dialect's ON CONFLICT support."""
+        return (postgresql.insert if self.dialect == "postgresql" else sqlite.insert)(table)
 
     # --- jobs ------------------------------------------------------------------------------------------
 
@@ -284,10 +279,11 @@ class BatchStore:
         now = time.time()
         with self._tx() as c:
             c.execute(
-                "INSERT INTO jobs (id, state, manifest_path, out_dir, workers, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (job_id, state.value, str(manifest_path), str(out_dir), workers, now, now),
-            )
+                jobs.insert().values(
+                    id=job_id, state=state.value, manifest_path=str(manifest_path), out_dir=str(out_dir),
+                    workers=workers, created_at=now, updated_at=now,
+                )
+            )  # fmt: skip
         job = self.get_job(job_id)
         assert job is not None
         return job
@@ -295,48 +291,53 @@ class BatchStore:
     def ensure_job(self, job_id: str, manifest_path: Path, out_dir: Path, *, workers: int | None = None) -> JobRecord:
         """The job, created if new; a finished job is reopened (a re-run of the same output folder)."""
         now = time.time()
+        stmt = self._insert(jobs).values(
+            id=job_id, state=JobState.QUEUED.value, manifest_path=str(manifest_path), out_dir=str(out_dir),
+            workers=workers, created_at=now, updated_at=now,
+        )  # fmt: skip
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[jobs.c.id],
+            set_={
+                "manifest_path": stmt.excluded.manifest_path,
+                "out_dir": stmt.excluded.out_dir,
+                "workers": stmt.excluded.workers,
+                "cancel_requested": 0,
+                "updated_at": stmt.excluded.updated_at,
+            },
+        )
         with self._tx() as c:
-            c.execute(
-                "INSERT INTO jobs (id, state, manifest_path, out_dir, workers, created_at, updated_at)"
-                " VALUES (?, 'queued', ?, ?, ?, ?, ?)"
-                " ON CONFLICT(id) DO UPDATE SET manifest_path=excluded.manifest_path, out_dir=excluded.out_dir,"
-                " workers=excluded.workers, cancel_requested=0, updated_at=excluded.updated_at",
-                (job_id, str(manifest_path), str(out_dir), workers, now, now),
-            )
+            c.execute(stmt)
         job = self.get_job(job_id)
         assert job is not None
         return job
 
     def get_job(self, job_id: str) -> JobRecord | None:
-        rows = self._query("SELECT * FROM jobs WHERE id = ?", (job_id,))
+        rows = self._query(select(jobs).where(jobs.c.id == job_id))
         return _job(rows[0]) if rows else None
 
     def list_jobs(self, states: Iterable[JobState] | None = None) -> list[JobRecord]:
-        if states is None:
-            rows = self._query("SELECT * FROM jobs ORDER BY created_at")
-        else:
-            wanted = [s.value for s in states]
-            marks = ",".join("?" * len(wanted))
-            rows = self._query(f"SELECT * FROM jobs WHERE state IN ({marks}) ORDER BY created_at", wanted)
-        return [_job(r) for r in rows]
+        stmt = select(jobs).order_by(jobs.c.created_at, jobs.c.id)
+        if states is not None:
+            stmt = stmt.where(jobs.c.state.in_([s.value for s in states]))
+        return [_job(r) for r in self._query(stmt)]
 
     def set_job_state(self, job_id: str, state: JobState, *, error: Any = None, result: Any = None) -> None:
         now = time.time()
+        values: dict[str, Any] = {"state": state.value, "updated_at": now, "error": _dump(error)}
+        if state is JobState.RUNNING:
+            values["started_at"] = now
+        values["finished_at"] = None if state in (JobState.QUEUED, JobState.RUNNING) else now
+        if result is not None:
+            values["result"] = _dump(result)
         with self._tx() as c:
-            c.execute(
-                "UPDATE jobs SET state = ?, updated_at = ?,"
-                " started_at = CASE WHEN ? = 'running' THEN ? ELSE started_at END,"
-                " finished_at = CASE WHEN ? IN ('queued', 'running') THEN NULL ELSE ? END,"
-                " error = ?, result = COALESCE(?, result) WHERE id = ?",
-                (state.value, now, state.value, now, state.value, now, _dump(error), _dump(result), job_id),
-            )
+            c.execute(update(jobs).where(jobs.c.id == job_id).values(**values))
 
     def request_cancel(self, job_id: str) -> None:
         with self._tx() as c:
-            c.execute("UPDATE jobs SET cancel_requested = 1, updated_at = ? WHERE id = ?", (time.time(), job_id))
+            c.execute(update(jobs).where(jobs.c.id == job_id).values(cancel_requested=1, updated_at=time.time()))
 
     def cancel_requested(self, job_id: str) -> bool:
-        rows = self._query("SELECT cancel_requested FROM jobs WHERE id = ?", (job_id,))
+        rows = self._query(select(jobs.c.cancel_requested).where(jobs.c.id == job_id))
         return bool(rows and rows[0][0])
 
     # --- candidates ------------------------------------------------------------------------------------
@@ -353,36 +354,59 @@ class BatchStore:
         rows = list(rows)
         now = time.time()
         keys = {r[0] for r in rows}
-        existing = {c.key: c for c in self.candidates(job_id)}
-        removed = [c for k, c in existing.items() if k not in keys]
         with self._tx() as c:
-            for rec in removed:
-                c.execute("DELETE FROM candidates WHERE job_id = ? AND key = ?", (job_id, rec.key))
-            for key, position, priority, ctype, name in rows:
+            # Read and write under the job row's lock: two processes syncing one job do not interleave.
+            c.execute(select(jobs.c.id).where(jobs.c.id == job_id).with_for_update())
+            existing = [_candidate(r) for r in c.execute(select(candidates).where(candidates.c.job_id == job_id))]
+            removed = [rec for rec in existing if rec.key not in keys]
+            if removed:
                 c.execute(
-                    "INSERT INTO candidates (job_id, key, position, priority, type, name, status, updated_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)"
-                    " ON CONFLICT(job_id, key) DO UPDATE SET position=excluded.position,"
-                    " priority=excluded.priority, type=excluded.type, name=excluded.name,"
-                    " status=CASE WHEN status IN ('running', 'cancelled') THEN 'pending' ELSE status END,"
-                    " updated_at=excluded.updated_at",
-                    (job_id, key, position, priority, ctype, name, now),
+                    delete(candidates).where(
+                        candidates.c.job_id == job_id, candidates.c.key.in_([rec.key for rec in removed])
+                    )
                 )
-        return removed
+            if rows:
+                stmt = self._insert(candidates).values(
+                    [
+                        {"job_id": job_id, "key": key, "position": position, "priority": priority, "type": ctype,
+                         "name": name, "status": CandidateStatus.PENDING.value, "updated_at": now}
+                        for key, position, priority, ctype, name in rows
+                    ]
+                )  # fmt: skip
+                interrupted = (CandidateStatus.RUNNING.value, CandidateStatus.CANCELLED.value)
+                stmt = stmt.on_conflict_do_update(
+                    index_elements=[candidates.c.job_id, candidates.c.key],
+                    set_={
+                        "position": stmt.excluded.position,
+                        "priority": stmt.excluded.priority,
+                        "type": stmt.excluded.type,
+                        "name": stmt.excluded.name,
+                        "status": case(
+                            (candidates.c.status.in_(interrupted), CandidateStatus.PENDING.value),
+                            else_=candidates.c.status,
+                        ),
+                        "updated_at": stmt.excluded.updated_at,
+                    },
+                )
+                c.execute(stmt)
+        return sorted(removed, key=lambda rec: rec.position)
 
     def candidate(self, job_id: str, key: str) -> CandidateRecord | None:
-        rows = self._query("SELECT * FROM candidates WHERE job_id = ? AND key = ?", (job_id, key))
+        rows = self._query(select(candidates).where(candidates.c.job_id == job_id, candidates.c.key == key))
         return _candidate(rows[0]) if rows else None
 
     def candidates(self, job_id: str) -> list[CandidateRecord]:
-        rows = self._query("SELECT * FROM candidates WHERE job_id = ? ORDER BY position", (job_id,))
+        rows = self._query(
+            select(candidates).where(candidates.c.job_id == job_id).order_by(candidates.c.position, candidates.c.key)
+        )
         return [_candidate(r) for r in rows]
 
     def set_candidate_status(self, job_id: str, key: str, status: CandidateStatus) -> None:
         with self._tx() as c:
             c.execute(
-                "UPDATE candidates SET status = ?, updated_at = ? WHERE job_id = ? AND key = ?",
-                (status.value, time.time(), job_id, key),
+                update(candidates)
+                .where(candidates.c.job_id == job_id, candidates.c.key == key)
+                .values(status=status.value, updated_at=time.time())
             )
 
     def record_candidate(
@@ -401,16 +425,19 @@ class BatchStore:
     ) -> None:
         with self._tx() as c:
             c.execute(
-                "UPDATE candidates SET status = ?, input_hash = ?, template_version = ?, outputs = ?, errors = ?,"
-                " pages = ?, seconds = ?, reused = ?, updated_at = ? WHERE job_id = ? AND key = ?",
-                (
-                    status.value, input_hash, template_version, json.dumps(outputs, ensure_ascii=False),
-                    json.dumps(errors, ensure_ascii=False), pages, seconds, int(reused), time.time(), job_id, key,
-                ),
+                update(candidates)
+                .where(candidates.c.job_id == job_id, candidates.c.key == key)
+                .values(
+                    status=status.value, input_hash=input_hash, template_version=template_version,
+                    outputs=json.dumps(outputs, ensure_ascii=False), errors=json.dumps(errors, ensure_ascii=False),
+                    pages=pages, seconds=seconds, reused=int(reused), updated_at=time.time(),
+                )
             )  # fmt: skip
 
     def counts(self, job_id: str) -> JobCounts:
-        rows = self._query("SELECT status, COUNT(*) FROM candidates WHERE job_id = ? GROUP BY status", (job_id,))
+        rows = self._query(
+            select(candidates.c.status, func.count()).where(candidates.c.job_id == job_id).group_by(candidates.c.status)
+        )
         n = {r[0]: r[1] for r in rows}
         ok, failed = n.get("ok", 0), n.get("failed", 0)
         return JobCounts(sum(n.values()), ok + failed, ok, failed, n.get("running", 0))
@@ -418,21 +445,32 @@ class BatchStore:
     # --- batch-level artifacts -------------------------------------------------------------------------
 
     def artifact(self, job_id: str, name: str) -> tuple[str, dict[str, str]] | None:
-        rows = self._query("SELECT input_hash, outputs FROM artifacts WHERE job_id = ? AND name = ?", (job_id, name))
+        rows = self._query(
+            select(artifacts.c.input_hash, artifacts.c.outputs).where(
+                artifacts.c.job_id == job_id, artifacts.c.name == name
+            )
+        )
         return (rows[0][0], json.loads(rows[0][1])) if rows else None
 
     def record_artifact(self, job_id: str, name: str, input_hash: str, outputs: dict[str, str]) -> None:
+        stmt = self._insert(artifacts).values(
+            job_id=job_id, name=name, input_hash=input_hash, outputs=json.dumps(outputs, ensure_ascii=False),
+            updated_at=time.time(),
+        )  # fmt: skip
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[artifacts.c.job_id, artifacts.c.name],
+            set_={
+                "input_hash": stmt.excluded.input_hash,
+                "outputs": stmt.excluded.outputs,
+                "updated_at": stmt.excluded.updated_at,
+            },
+        )
         with self._tx() as c:
-            c.execute(
-                "INSERT INTO artifacts (job_id, name, input_hash, outputs, updated_at) VALUES (?, ?, ?, ?, ?)"
-                " ON CONFLICT(job_id, name) DO UPDATE SET input_hash=excluded.input_hash,"
-                " outputs=excluded.outputs, updated_at=excluded.updated_at",
-                (job_id, name, input_hash, json.dumps(outputs, ensure_ascii=False), time.time()),
-            )
+            c.execute(stmt)
 
     def delete_artifact(self, job_id: str, name: str) -> None:
         with self._tx() as c:
-            c.execute("DELETE FROM artifacts WHERE job_id = ? AND name = ?", (job_id, name))
+            c.execute(delete(artifacts).where(artifacts.c.job_id == job_id, artifacts.c.name == name))
 
 
 def _dump(value: Any) -> str | None:
@@ -443,38 +481,40 @@ def _load(value: str | None) -> Any:
     return None if value is None else json.loads(value)
 
 
-def _job(row: sqlite3.Row) -> JobRecord:
+def _job(row: Row[Any]) -> JobRecord:
+    m = row._mapping
     return JobRecord(
-        id=row["id"],
-        state=JobState(row["state"]),
-        manifest_path=row["manifest_path"],
-        out_dir=row["out_dir"],
-        workers=row["workers"],
-        cancel_requested=bool(row["cancel_requested"]),
-        error=_load(row["error"]),
-        result=_load(row["result"]),
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-        started_at=row["started_at"],
-        finished_at=row["finished_at"],
+        id=m["id"],
+        state=JobState(m["state"]),
+        manifest_path=m["manifest_path"],
+        out_dir=m["out_dir"],
+        workers=m["workers"],
+        cancel_requested=bool(m["cancel_requested"]),
+        error=_load(m["error"]),
+        result=_load(m["result"]),
+        created_at=m["created_at"],
+        updated_at=m["updated_at"],
+        started_at=m["started_at"],
+        finished_at=m["finished_at"],
     )
 
 
-def _candidate(row: sqlite3.Row) -> CandidateRecord:
+def _candidate(row: Row[Any]) -> CandidateRecord:
+    m = row._mapping
     return CandidateRecord(
-        job_id=row["job_id"],
-        key=row["key"],
-        position=row["position"],
-        priority=row["priority"],
-        type=row["type"],
-        name=row["name"],
-        status=CandidateStatus(row["status"]),
-        input_hash=row["input_hash"],
-        template_version=row["template_version"],
-        outputs=json.loads(row["outputs"]),
-        errors=json.loads(row["errors"]),
-        pages=row["pages"],
-        seconds=row["seconds"],
-        reused=bool(row["reused"]),
-        updated_at=row["updated_at"],
+        job_id=m["job_id"],
+        key=m["key"],
+        position=m["position"],
+        priority=m["priority"],
+        type=m["type"],
+        name=m["name"],
+        status=CandidateStatus(m["status"]),
+        input_hash=m["input_hash"],
+        template_version=m["template_version"],
+        outputs=json.loads(m["outputs"]),
+        errors=json.loads(m["errors"]),
+        pages=m["pages"],
+        seconds=m["seconds"],
+        reused=bool(m["reused"]),
+        updated_at=m["updated_at"],
     )
