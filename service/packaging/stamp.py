@@ -17,12 +17,20 @@ images and form XObjects, clipped, in page space). When the content reaches into
 just enough to clear the band — 89 % at worst for an A4 page whose content fills the page (a full-bleed scan).
 The original content is wrapped in q … Q so that the graphics state it leaves behind cannot affect the stamp.
 Annotation rectangles (links) are moved with the content.
+
+Damaged content is measured as viewers draw it: an operator with too few operands, or an operand of the wrong
+type, is skipped and the stream goes on (pdf.js; poppler stops drawing the stream there, which draws a part of
+what is measured); with too many operands the last ones count (both). A content stream that cannot be parsed at all,
+or whose measure is not a finite box, counts as covering the whole page (shrunk to clear the band: the number
+never covers content).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pikepdf
 from pikepdf import Name
@@ -174,6 +182,13 @@ _OPERATORS = (
     "q Q cm BT ET Tm Td TD T* TL Tf Ts Tz Tr Tj TJ ' \" m l c v y re h S s f F f* B B* b b* n W W* Do sh BI ID EI"
 )
 _PAINT = {"S", "s", "f", "F", "f*", "B", "B*", "b", "b*"}
+_ARITY = {
+    "cm": 6, "m": 2, "l": 2, "c": 6, "v": 4, "y": 4, "re": 4, "Tf": 2, "Ts": 1, "Tz": 1, "Tr": 1, "TL": 1,
+    "Tm": 6, "Td": 2, "TD": 2, "'": 1, '"': 3, "Tj": 1, "TJ": 1, "Do": 1,
+}  # fmt: skip
+"""Operands each measured operator takes (the others take none or are not measured)."""
+_NOT_NUMERIC = {"Tf", "'", '"', "Tj", "TJ", "Do"}
+"""Operators with a name, string or array operand (checked where they are handled)."""
 _MAX_FORM_DEPTH = 6
 
 
@@ -221,9 +236,37 @@ def content_bbox(page: pikepdf.Page, box: Box) -> Box | None:
     A content stream that cannot be parsed counts as covering the whole page (the conservative answer)."""
     try:
         painted = _Measure().run(page.obj, IDENTITY, box, 0)
-    except (pikepdf.PdfError, ValueError, TypeError, KeyError, AttributeError, ZeroDivisionError):
+    except (
+        pikepdf.PdfError, ValueError, TypeError, KeyError, AttributeError, IndexError, ZeroDivisionError, OverflowError
+    ):  # fmt: skip
         return box
     return _intersect(painted, box)
+
+
+def _finite(b: Box) -> None:
+    """Numbers so large that the matrices overflowed (inf, nan): nothing sensible can be measured."""
+    if not all(math.isfinite(v) for v in b):
+        raise OverflowError("content coordinates overflow")
+
+
+def _is_number(v: object) -> bool:
+    return isinstance(v, int | Decimal | float) and not isinstance(v, bool)
+
+
+def _number(v: object) -> float:
+    """A numeric operand; anything else (a name, a string, true, null) is a malformed operand."""
+    if _is_number(v):
+        return float(v)  # type: ignore[arg-type]
+    raise _Malformed
+
+
+def _matrix(nums: Sequence[float]) -> Matrix:
+    a, b, c, d, e, f = nums
+    return a, b, c, d, e, f
+
+
+class _Malformed(Exception):
+    """An operand of the wrong type: the operator is skipped, as viewers skip it."""
 
 
 class _Measure:
@@ -232,6 +275,8 @@ class _Measure:
     def run(self, stream_owner: pikepdf.Object, ctm: Matrix, clip: Box | None, depth: int) -> Box | None:
         resources = stream_owner.get("/Resources")
         xobjects = resources.get("/XObject") if isinstance(resources, pikepdf.Dictionary) else None
+        if not isinstance(xobjects, pikepdf.Dictionary):
+            xobjects = None
         painted: Box | None = None
         stack: list[tuple[Matrix, Box | None, float, float, float, int]] = []
         font_size, rise, hscale, render = 0.0, 0.0, 1.0, 0
@@ -243,34 +288,42 @@ class _Measure:
         def mark(b: Box | None) -> None:
             nonlocal painted
             if b is not None:
+                _finite(b)
+                if clip is not None:
+                    _finite(clip)
                 painted = _union(painted, _intersect(b, clip) if clip is not None else b)
 
         def show(advance_units: float) -> None:
             nonlocal tm
-            if render != 3 and render != 7:
+            if render != 3 and render != 7 and font_size and hscale:  # text of size 0 paints nothing
                 trm = mul((font_size * hscale, 0.0, 0.0, font_size, 0.0, rise), mul(tm, ctm))
                 mark(_rect_box(trm, 0.0, -0.25, max(advance_units, 0.5), 0.95))
             tm = mul((advance_units * font_size * hscale, 0.0, 0.0, 1.0, 0.0, 0.0), tm) if advance_units else tm
 
         target = stream_owner if isinstance(stream_owner, pikepdf.Stream) else pikepdf.Page(stream_owner)
-        for operands, op in pikepdf.parse_content_stream(target, _OPERATORS):
+        for all_operands, op in pikepdf.parse_content_stream(target, _OPERATORS):
             name = str(op)
+            arity = _ARITY.get(name, 0)
+            if len(all_operands) < arity:
+                continue  # too few operands: viewers skip the operator
+            operands: Sequence[object] = all_operands[len(all_operands) - arity :] if arity else ()
+            try:
+                nums = [_number(v) for v in operands] if name not in _NOT_NUMERIC else []
+            except _Malformed:
+                continue
             if name == "q":
                 stack.append((ctm, clip, font_size, rise, hscale, render))
             elif name == "Q":
                 if stack:
                     ctm, clip, font_size, rise, hscale, render = stack.pop()
             elif name == "cm":
-                ctm = mul(tuple(float(v) for v in operands), ctm)  # type: ignore[arg-type]
-            elif name in ("m", "l"):
-                x, y = _apply(ctm, float(operands[0]), float(operands[1]))
-                path = _union(path, (x, y, x, y))
-            elif name in ("c", "v", "y"):
-                for i in range(0, len(operands), 2):
-                    x, y = _apply(ctm, float(operands[i]), float(operands[i + 1]))
+                ctm = mul(_matrix(nums), ctm)
+            elif name in ("m", "l", "c", "v", "y"):
+                for i in range(0, len(nums), 2):
+                    x, y = _apply(ctm, nums[i], nums[i + 1])
                     path = _union(path, (x, y, x, y))
             elif name == "re":
-                x, y, w, h = (float(v) for v in operands)
+                x, y, w, h = nums
                 path = _union(path, _rect_box(ctm, x, y, x + w, y + h))
             elif name in ("W", "W*"):
                 pending_clip = True
@@ -286,36 +339,51 @@ class _Measure:
             elif name == "BT":
                 tm = tlm = IDENTITY
             elif name == "Tf":
-                font_size = float(operands[1])
+                font, size = operands
+                if isinstance(font, pikepdf.Name) and _is_number(size):
+                    font_size = _number(size)
             elif name == "Ts":
-                rise = float(operands[0])
+                rise = nums[0]
             elif name == "Tz":
-                hscale = float(operands[0]) / 100
+                hscale = nums[0] / 100
             elif name == "Tr":
-                render = int(operands[0])
+                render = int(nums[0])
             elif name == "TL":
-                leading = float(operands[0])
+                leading = nums[0]
             elif name == "Tm":
-                tm = tlm = tuple(float(v) for v in operands)  # type: ignore[assignment]
+                tm = tlm = _matrix(nums)
             elif name in ("Td", "TD"):
-                tx, ty = float(operands[0]), float(operands[1])
+                tx, ty = nums
                 if name == "TD":
                     leading = -ty
                 tm = tlm = mul((1.0, 0.0, 0.0, 1.0, tx, ty), tlm)
-            elif name in ("T*", "'", '"'):
+            elif name == "T*":
                 tm = tlm = mul((1.0, 0.0, 0.0, 1.0, 0.0, -leading), tlm)
-                if name != "T*":
-                    show(_advance(operands[-1]))
-            elif name == "Tj":
-                show(_advance(operands[0]))
+            elif name in ("'", '"', "Tj"):
+                if not isinstance(operands[-1], pikepdf.String) or (
+                    name == '"' and not all(map(_is_number, operands[:2]))
+                ):
+                    continue
+                if name != "Tj":
+                    tm = tlm = mul((1.0, 0.0, 0.0, 1.0, 0.0, -leading), tlm)
+                show(_advance(operands[-1]))
             elif name == "TJ":
+                if not isinstance(operands[0], pikepdf.Array):
+                    continue
                 units = 0.0
-                for part in operands[0]:
-                    units += _advance(part) if isinstance(part, pikepdf.String) else -float(part) / 1000
+                for part in operands[0]:  # elements neither string nor number are ignored, as viewers do
+                    if isinstance(part, pikepdf.String):
+                        units += _advance(part)
+                    elif _is_number(part):
+                        units -= _number(part) / 1000
                 show(units)
             elif name == "Do":
-                xobj = xobjects.get(operands[0]) if xobjects is not None else None
-                if xobj is None:
+                xobj = (
+                    xobjects.get(operands[0])
+                    if xobjects is not None and isinstance(operands[0], pikepdf.Name)
+                    else None
+                )
+                if not isinstance(xobj, pikepdf.Stream):
                     continue
                 subtype = xobj.get("/Subtype")
                 if subtype == Name.Image:
