@@ -38,7 +38,17 @@ from service.packaging.errors import (
     PackageError,
     Repair,
 )
-from service.packaging.listing import ItemRefs, ListedFile, RenderedApplication, final_pass, first_pass, item_label
+from service.packaging.listing import (
+    PAGE_PREDICTIONS,
+    ItemRefs,
+    ListedFile,
+    PagePredictor,
+    RenderedApplication,
+    final_pass,
+    first_pass,
+    item_label,
+    predicted_pass,
+)
 
 MERGED_NAME = "完整申报材料.pdf"
 APPLICATION_DOCX = "申请书.docx"
@@ -170,11 +180,14 @@ def assemble_package(
     progress: Callable[[str], None] | None = None,
     converter: Converter,
     pdfa: bool = False,
+    predictor: PagePredictor | None = PAGE_PREDICTIONS,
 ) -> Package:
     """Build the complete application package (see the module docstring). Raises `PayloadInvalid` for a bad
     payload and `PackageError` (usually `AttachmentError`) for a bad attachment, before writing anything.
     `pdfa`: 完整申报材料.pdf and 申请书.pdf as PDF/A-2b (see `service.packaging.pdfa`); an attachment PDF
-    that cannot conform (a font not embedded) is refused with `attachment_font_not_embedded`."""
+    that cannot conform (a font not embedded) is refused with `attachment_font_not_embedded`.
+    `predictor`: page counts remembered from earlier packages, so that the 申请书 is usually converted once
+    (see `service.packaging.listing`); None always takes two passes."""
     from service.payloads import ValidatedPayload
     from service.rendering import get_template, render, validate
 
@@ -193,9 +206,11 @@ def assemble_package(
     order = numbered(list(attachments))
     check_sizes([a for a, _ in order], limits)
     kinds = [detect_kind(att.name, _head(att)) for att, _ in order]  # unsupported types fail before any work
-    for (att, _), kind in zip(order, kinds, strict=True):
+    docx_keys: dict[int, tuple[str, str, bool]] = {}
+    for index, ((att, _), kind) in enumerate(zip(order, kinds, strict=True)):
         if kind == "docx":
             check_docx(att.name, att.read())
+            docx_keys[index] = PagePredictor.docx_key(att.read(), pdfa)
 
     def render_docx(refs: list[ItemRefs]) -> bytes:
         return render(template_id, validated, extra={"attachments": refs})
@@ -224,11 +239,32 @@ def assemble_package(
                     pdfa_profile.prepare_attachment(att.name, loaded_by_index[index].pdf)
                 _check_total_pages(loaded_by_index.values(), att, limits)
 
+    # The 申请书's page count is predicted from an earlier package with the same inputs: then it is rendered
+    # once with its final references. The .docx attachments' page counts are needed for those references;
+    # when one is not known yet, the 申请书 waits for the attachments' conversions (one pass instead of two).
+    app_key = PagePredictor.application_key(spec.id, spec.version, model.model_dump_json(), pdfa, listed)
+    predicted = predictor.get(app_key) if predictor is not None else None
+    docx_pages = {i: predictor.get(key) if predictor is not None else None for i, key in docx_keys.items()}
+    predicted_files: list[ListedFile] | None = None
+    if predicted is not None and all(p is not None for p in docx_pages.values()):
+        predicted_files = [
+            ListedFile(att.item, att.title, pages[0] if (pages := docx_pages.get(i)) else loaded_by_index[i].pages)
+            for i, (att, _) in enumerate(order)
+        ]
+
+    placeholder_files = list(listed)
+
+    def application_pass(files: list[ListedFile] | None) -> RenderedApplication:
+        if predicted is None:
+            return first_pass(render_timed, convert_app_timed, _measure_application, placeholder_files)
+        assert files is not None
+        return predicted_pass(render_timed, convert_app_timed, _measure_application, files, predicted)
+
     report("convert")
     with timer("convert_phase"), ThreadPoolExecutor(max_workers=3, thread_name_prefix="package") as pool:
-        first: Future[RenderedApplication] = pool.submit(
-            first_pass, render_timed, convert_app_timed, _measure_application, listed
-        )
+        first: Future[RenderedApplication] | None = None
+        if predicted is None or predicted_files is not None:
+            first = pool.submit(application_pass, predicted_files)
         futures = {
             index: pool.submit(load, att, number, limits, convert_att_timed)
             for index, ((att, number), kind) in enumerate(zip(order, kinds, strict=True))
@@ -238,6 +274,12 @@ def assemble_package(
             for index, future in futures.items():
                 loaded_by_index[index] = future.result()
                 _check_total_pages(loaded_by_index.values(), order[index][0], limits)
+            if first is None:
+                files_now = [
+                    ListedFile(la.attachment.item, la.attachment.title, la.pages)
+                    for la in (loaded_by_index[i] for i in range(len(order)))
+                ]
+                first = pool.submit(application_pass, files_now)
             first_result = first.result()
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
@@ -247,6 +289,10 @@ def assemble_package(
     report("listing")
     listed = [ListedFile(la.attachment.item, la.attachment.title, la.pages) for la in loaded]
     final = final_pass(render_timed, convert_app_timed, _measure_application, listed, first_result)
+    if predictor is not None:
+        predictor.put(app_key, (final.pages, final.cover_pages))
+        for index, key in docx_keys.items():
+            predictor.put(key, (loaded_by_index[index].pages, 0))
 
     report("merge")
     with timer("normalise"):

@@ -8,7 +8,14 @@ Page numbering (the one rule every part of the package follows)
   The cover is every page before 一、基本情况 (normally one; should a long name push the cover onto a second
   page, that page stays unnumbered too, as in the Word document).
 
-Two passes
+One pass in the common case
+  The page count of the 申请书 depends on the payload and on the listed titles, not on the numbers in the
+  references (the placeholders are as wide as any real reference). A `PagePredictor` remembers the count
+  (pages, cover pages) obtained for the same inputs, and the page count of every .docx attachment by content.
+  When a prediction exists, the document is rendered at once with the references computed from it, converted,
+  and the count verified; only a wrong prediction costs another pass (`predicted_pass` + `final_pass`).
+
+Two passes (no prediction)
   Pass 1 renders the list with placeholder references as wide as any real one ("第 888–889 页"), converts the
   document and counts its pages n, c of them cover. The attachments then start at number n − c + 1 (the
   申请书 occupies numbers 1 … n − c), and pass 2 renders the real references. Since the real references are
@@ -22,10 +29,13 @@ its own page numbers (odd right, even left, continuous across the attachments). 
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
+import threading
 import zipfile
-from collections.abc import Callable, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 
 from service.output.zips import FIXED_ZIP_TIME, build_zip
@@ -151,12 +161,34 @@ def first_pass(render: Render, convert: Convert, count: CountPages, files: Seque
     return RenderedApplication(docx, pdf, pages, cover, tuple(refs), 1)
 
 
+def predicted_pass(
+    render: Render, convert: Convert, count: CountPages, files: Sequence[ListedFile], predicted: tuple[int, int]
+) -> RenderedApplication:
+    """Render with the references of a predicted (pages, cover pages), convert, and report what was obtained.
+
+    `passes` is 1; the result is final when its (pages, cover_pages) equal `predicted` (see `is_settled`),
+    otherwise `final_pass` continues from it."""
+    pages, cover = predicted
+    refs = references(files, pages, cover)
+    docx = render(refs)
+    pdf = convert(without_footers(docx))
+    got_pages, got_cover = count(pdf)
+    return RenderedApplication(docx, pdf, got_pages, got_cover, tuple(refs), 1)
+
+
+def is_settled(result: RenderedApplication, files: Sequence[ListedFile]) -> bool:
+    """True when the references in `result` are the ones its own page count and `files` call for."""
+    return result.refs == tuple(references(files, result.pages, result.cover_pages))
+
+
 def final_pass(
     render: Render, convert: Convert, count: CountPages, files: Sequence[ListedFile], first: RenderedApplication
 ) -> RenderedApplication:
     """Render with the real references until the page count they assume is the page count obtained."""
+    if is_settled(first, files):
+        return first
     pages, cover = first.pages, first.cover_pages
-    for passes in range(2, MAX_PASSES + 1):
+    for passes in range(first.passes + 1, MAX_PASSES + 1):
         refs = references(files, pages, cover)
         docx = render(refs)
         pdf = convert(without_footers(docx))
@@ -167,3 +199,53 @@ def final_pass(
     raise ApplicationRenderError(
         "listing_unstable", f"附件清单的页码引用在 {MAX_PASSES} 次排版后仍不稳定（申请书页数在变化），请联系管理员"
     )
+
+
+class PagePredictor:
+    """Page counts remembered from earlier packages (bounded, least recently used dropped first; thread-safe).
+
+    Keys are digests of what decides a count: for the 申请书 the template, its version, the payload, the PDF
+    profile and the listed (item, title) pairs; for a .docx attachment its bytes and the PDF profile."""
+
+    def __init__(self, maxsize: int = 1024) -> None:
+        self.maxsize = maxsize
+        self._entries: OrderedDict[Hashable, tuple[int, int]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> tuple[int, int] | None:
+        with self._lock:
+            value = self._entries.get(key)
+            if value is not None:
+                self._entries.move_to_end(key)
+            return value
+
+    def put(self, key: Hashable, value: tuple[int, int]) -> None:
+        with self._lock:
+            self._entries[key] = value
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.maxsize:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    @staticmethod
+    def application_key(
+        template_id: str, version: str, payload_json: str, pdfa: bool, files: Sequence[ListedFile]
+    ) -> tuple[str, str]:
+        digest = hashlib.sha256()
+        for part in (template_id, version, payload_json, "pdfa" if pdfa else "pdf"):
+            digest.update(part.encode())
+            digest.update(b"\0")
+        for f in sorted(files, key=lambda f: f.item):
+            digest.update(f"{f.item}\0{f.title}\0".encode())
+        return ("application", digest.hexdigest())
+
+    @staticmethod
+    def docx_key(data: bytes, pdfa: bool) -> tuple[str, str, bool]:
+        return ("docx", hashlib.sha256(data).hexdigest(), pdfa)
+
+
+PAGE_PREDICTIONS = PagePredictor()
+"""The process-wide predictor `assemble_package` uses by default."""
