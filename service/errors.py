@@ -24,6 +24,14 @@ The hierarchy (class → kind → codes):
 - `service.payloads.errors.PayloadInvalid` → invalid → ``payload_invalid`` (carries `FieldError`s)
 - `service.rendering.catalog.UnknownTemplate` → not_found → ``unknown_template``
 - `service.rendering.engine.TemplateRenderError` → internal → ``template_error``
+- `service.rendering.engine.TemplateUnsafe` → invalid → ``template_unsafe`` (the sandbox refused an expression)
+- `service.rendering.engine.TemplateLimitExceeded` → limit → ``template_limit_exceeded`` (range bound, or the
+  isolated render of an uploaded template over its CPU, memory, time or output limit)
+- `service.templates.errors.TemplateRejected` → invalid or limit → ``template_lint_failed`` (carries the lint
+  findings), ``template_file_invalid``, ``template_macros``, ``template_external_link``, ``template_too_large``,
+  ``template_zip_bomb``, ``template_too_many_parts``
+- `service.templates.errors.TemplateVersionError` → not_found or invalid → ``unknown_template_version``,
+  ``template_version_retired``, ``template_id_invalid``
 - `service.rendering.docx_merge.ComposeError` → internal → ``compose_error``
 - `service.conversion.errors.ConversionError` → internal → ``conversion_failed``
     - `ConversionFailed` → internal → ``conversion_failed``
@@ -34,10 +42,12 @@ The hierarchy (class → kind → codes):
 - `service.packaging.errors.PackageError` → internal, limit for the size and page codes → ``package_error``,
   ``package_too_large``, ``package_too_many_pages``, ``sequence_invalid``, ``stamp_font_missing``,
   ``pdfa_output_intent_missing``
-    - `AttachmentError` → invalid, limit for the size and page codes → ``attachment_encrypted``,
-      ``attachment_corrupt``, ``attachment_type_unsupported``, ``attachment_too_large``, ``package_too_large``,
-      ``attachment_too_many_pages``, ``package_too_many_pages``, ``image_too_many_pixels``,
-      ``attachment_conversion_failed``, ``attachment_invalid``, ``attachment_missing``,
+    - `AttachmentError` → invalid, limit for the size, page and unpacking codes → ``attachment_encrypted``,
+      ``attachment_corrupt``, ``attachment_type_unsupported``, ``attachment_too_large`` (limit),
+      ``package_too_large`` (limit), ``attachment_too_many_pages`` (limit), ``package_too_many_pages`` (limit),
+      ``attachment_too_large_decompressed`` (limit: a PDF's streams inflate beyond the limits),
+      ``docx_zip_bomb`` (limit: a .docx's entries, unpacked size or compression ratio beyond the limits),
+      ``image_too_many_pixels``, ``attachment_conversion_failed``, ``attachment_invalid``, ``attachment_missing``,
       ``attachment_font_not_embedded``
     - `AttachmentListError` → invalid → ``attachment_list_invalid``, ``attachment_dir_missing``,
       ``attachment_missing``
@@ -47,8 +57,26 @@ The hierarchy (class → kind → codes):
 - `service.batch.manifest.ManifestInvalid` → invalid → ``manifest_invalid`` (carries `FieldError`s)
 - `service.batch.rollup.RollupInvalid` → invalid → ``rollup_invalid``
 - `service.batch.store.StoreTooNew` → invalid → ``store_version_too_new``
-- `service.api.problems.ProblemError` → kind from its HTTP status → the API's own codes (``malformed_json``,
-  ``api_key_required``, ``not_ready`` …); an answer already decided at the HTTP edge, so it keeps its status.
+- `service.batch.database.DatabaseUnavailable` → unavailable → ``database_unavailable``
+- `service.excel.importer.WorkbookInvalid` → invalid → ``workbook_invalid`` (carries `CellError`s)
+- `service.excel.mapping.WorkbookUnsupported` → invalid → ``workbook_unsupported``
+- `service.excel.safety.WorkbookRefused` → invalid, limit for the size code → ``workbook_refused``,
+  ``workbook_not_xlsx``, ``workbook_has_macros``, ``workbook_external_links``, ``workbook_not_docgen``,
+  ``workbook_template_mismatch``, ``workbook_version_mismatch``, ``workbook_too_large`` (limit)
+- `DocgenError` raised directly by the CLI → invalid → ``file_missing``, ``payload_missing``,
+  ``format_unsupported``
+- `service.api.problems.ProblemError` → kind from its HTTP status → the API's own codes, an answer already
+  decided at the HTTP edge, so it keeps its status: 400 ``malformed_json``; 401 ``api_key_required``,
+  ``api_key_invalid``; 404 ``batch_not_found``, ``package_unsupported``, ``sample_missing``; 409
+  ``batch_finished``, ``batch_not_finished``; 413 ``batch_too_large``, ``too_many_attachments``,
+  ``workbook_too_large``; 415 ``unsupported_media_type``; 422 ``attachment_items_mismatch``,
+  ``attachment_titles_mismatch``, ``batch_zip_invalid``, ``format_unsupported``, ``payload_not_object``; 503
+  ``not_ready``, ``templates_not_loaded``, ``thumbnail_unavailable``.
+
+`docgen package` also prints codes of its own before any `DocgenError` exists (exit 1): ``payload_missing``,
+``payload_not_utf8``, ``payload_not_json``, ``template_ambiguous``, ``template_unknown``, ``unknown_template``.
+
+Every code raised in service/ is listed here (tests/test_errors.py scans the code base against this list).
 
 Transient conversion errors (busy, timeout, unavailable) are never wrapped: they travel as they are, so every
 edge can tell "try again later" from "this input is wrong". Errors travel as objects (`DocgenError`,

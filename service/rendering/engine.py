@@ -20,7 +20,8 @@ from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
 from docxtpl import DocxTemplate
-from jinja2 import Environment, StrictUndefined, Template
+from jinja2 import StrictUndefined, Template
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from lxml import etree
 
 from service.errors import DocgenError, ErrorKind
@@ -28,7 +29,7 @@ from service.output.zips import FIXED_ZIP_TIME, ZipWriter
 from service.rendering.values import FILTERS, GLOBALS, clean_text, finalize
 
 # Parts of a .docx that may hold template tags.
-_TEMPLATED_PART = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml|docProps/core\.xml")
+_TEMPLATED_PART = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml|docProps/(core|custom)\.xml")
 
 
 class TemplateRenderError(DocgenError):
@@ -39,8 +40,28 @@ class TemplateRenderError(DocgenError):
     title = "模板有误"
 
 
-def _jinja_environment() -> Environment:
-    env = Environment(autoescape=True, finalize=finalize, undefined=StrictUndefined, keep_trailing_newline=True)
+class TemplateUnsafe(DocgenError):
+    """The template reaches for Python internals (``__class__``, ``__globals__`` …): refused, never executed."""
+
+    code = "template_unsafe"
+    kind = ErrorKind.INVALID
+    title = "模板含有不安全的表达式"
+
+
+class TemplateLimitExceeded(DocgenError):
+    """The template asks for more work than allowed (a loop over a huge range, an enormous output)."""
+
+    code = "template_limit_exceeded"
+    kind = ErrorKind.LIMIT
+    title = "模板超出资源限制"
+
+
+def _jinja_environment() -> SandboxedEnvironment:
+    # Sandboxed for every template, built-in or uploaded: attributes starting with "_" and unsafe callables are
+    # refused at evaluation time, and range() is bounded (MAX_RANGE), whatever the template text says.
+    env = SandboxedEnvironment(
+        autoescape=True, finalize=finalize, undefined=StrictUndefined, keep_trailing_newline=True
+    )
     env.filters.update(FILTERS)
     env.globals.update(GLOBALS)
     return env
@@ -110,7 +131,7 @@ class PreparedTemplate:
             for entry in self._entries:
                 data = entry.data
                 if entry.template is not None:
-                    xml = entry.template.render(context)
+                    xml = self._evaluate(entry, context)
                     try:
                         etree.fromstring(xml.encode("utf-8"))
                     except etree.XMLSyntaxError as exc:
@@ -122,6 +143,20 @@ class PreparedTemplate:
                     data = _core_properties(data, properties)
                 archive.data(entry.name, data)
         return out.getvalue()
+
+    def _evaluate(self, entry: _Entry, context: dict[str, Any]) -> str:
+        assert entry.template is not None
+        try:
+            return entry.template.render(context)
+        except SecurityError as exc:
+            raise TemplateUnsafe(
+                f"模板 {self.name} 的 {entry.name} 含有不安全的表达式（访问 Python 内部属性），已拒绝执行。",
+                detail=str(exc),
+            ) from None
+        except OverflowError as exc:  # the sandbox's range() bound
+            raise TemplateLimitExceeded(
+                f"模板 {self.name} 的 {entry.name} 中的循环次数超过上限（range 最多 100000 次）。", detail=str(exc)
+            ) from None
 
 
 def _core_properties(core_xml: bytes, properties: dict[str, str]) -> bytes:
