@@ -247,6 +247,11 @@ class _Reader:
             return None
 
     def _form(self, ws: Any, sheet: FormSheet, merged: set[tuple[int, int]], payload: dict[str, Any]) -> None:
+        # The objects of the sheet exist even when empty, so that each missing field is reported at its own cell.
+        for r in sheet.rows:
+            container = r.loc if r.heading else r.loc[:-1]
+            if container:
+                self._ensure(payload, container)
         for r in sheet.rows:
             label = ws.cell(r.row, 1).value
             if str(label or "").strip() != r.label:
@@ -268,6 +273,11 @@ class _Reader:
                     _set(payload, loc, value)
             if r.heading:
                 self.cells[json_path(r.loc)] = cell_ref(ws.title, r.row, 1)
+
+    def _ensure(self, payload: dict[str, Any], loc: Loc) -> None:
+        current: Any = payload
+        for part in loc:
+            current = current.setdefault(part, {})
 
     def _table(self, ws: Any, sheet: TableSheet, merged: set[tuple[int, int]], payload: dict[str, Any]) -> None:
         for i, leaf in enumerate(sheet.columns):
@@ -358,6 +368,10 @@ def read_payload(template_id: str, data: bytes, name: str = "Excel 文件") -> d
     wb = open_workbook(data, name)
     reader = _Reader(layout, spec.model)
     payload = reader.read(wb, name)
+    for key, info in spec.model.model_fields.items():
+        name_in_json = info.alias or key
+        if payload.get(name_in_json) == {} and not info.is_required():
+            del payload[name_in_json]  # an optional section left empty is omitted, as in JSON
     reported = {e.loc for e in reader.errors}
     errors = list(reader.errors)
     try:
