@@ -1,0 +1,156 @@
+"""Render an uploaded template in a child process with limits: `render_isolated(source, name, context, …)`.
+
+Jinja's sandbox refuses Python internals but does not bound work: `{% for i in range(99999) %}` nested twice, or
+`'x' * 10**9`, runs until the machine gives up. So an uploaded template renders in a child forked from a small
+fork server (loaded once with the rendering code, no threads, no sockets of the service), which sets its own
+limits before it reads the template: CPU seconds (RLIMIT_CPU, the kernel stops it), address space (RLIMIT_AS,
+a MemoryError), and the parent kills it at the wall-clock limit. Output over the size limit is refused.
+
+Limits come from the environment (`Limits.from_env`): DOCGEN_TEMPLATE_CPU_SECONDS (10), DOCGEN_TEMPLATE_MEMORY_MB
+(512, on top of the child's own size), DOCGEN_TEMPLATE_WALL_SECONDS (30), DOCGEN_TEMPLATE_OUTPUT_MB (20).
+"""
+
+from __future__ import annotations
+
+import io
+import multiprocessing
+import os
+import resource
+import signal
+import threading
+import zipfile
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any
+
+from service.errors import DocgenError, ErrorKind
+from service.rendering.engine import PreparedTemplate, TemplateLimitExceeded, TemplateRenderError
+
+
+@dataclass(frozen=True)
+class Limits:
+    cpu_seconds: int = 10
+    memory_mb: int = 512
+    wall_seconds: float = 30.0
+    output_mb: int = 20
+
+    @classmethod
+    def from_env(cls) -> Limits:
+        env = os.environ
+        return cls(
+            cpu_seconds=int(env.get("DOCGEN_TEMPLATE_CPU_SECONDS", cls.cpu_seconds)),
+            memory_mb=int(env.get("DOCGEN_TEMPLATE_MEMORY_MB", cls.memory_mb)),
+            wall_seconds=float(env.get("DOCGEN_TEMPLATE_WALL_SECONDS", cls.wall_seconds)),
+            output_mb=int(env.get("DOCGEN_TEMPLATE_OUTPUT_MB", cls.output_mb)),
+        )
+
+
+_context_lock = threading.Lock()
+_context: Any = None
+
+
+def _mp_context() -> Any:
+    global _context
+    with _context_lock:
+        if _context is None:
+            ctx = multiprocessing.get_context("forkserver")
+            # Only this module (and the renderer it imports) is loaded in the fork server, not the caller's __main__.
+            ctx.set_forkserver_preload([__name__])
+            _context = ctx
+        return _context
+
+
+def _vm_size() -> int:
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def _child(
+    conn: Connection,
+    source: bytes,
+    name: str,
+    context: dict[str, Any],
+    properties: dict[str, str] | None,
+    limits: Limits,
+) -> None:
+    try:
+        resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 1))
+        resource.setrlimit(resource.RLIMIT_AS, (_vm_size() + limits.memory_mb * 1024 * 1024,) * 2)
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        data = PreparedTemplate(source, name).render(context, properties)
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:  # the XML as written, not only the compressed file
+            expanded = sum(info.file_size for info in archive.infolist())
+        if max(len(data), expanded) > limits.output_mb * 1024 * 1024:
+            conn.send(
+                (
+                    "error",
+                    "template_limit_exceeded",
+                    ErrorKind.LIMIT.value,
+                    f"模板 {name} 生成的文档超过 {limits.output_mb} MiB 的上限。",
+                )
+            )
+        else:
+            conn.send(("ok", data))
+    except MemoryError:
+        conn.send(
+            (
+                "error",
+                "template_limit_exceeded",
+                ErrorKind.LIMIT.value,
+                f"模板 {name} 渲染时内存超过 {limits.memory_mb} MiB 的上限（例如过长的字符串或过多的重复）。",
+            )
+        )
+    except DocgenError as exc:
+        conn.send(("error", exc.code, exc.kind.value, exc.message))
+    except Exception as exc:  # a template error Jinja raises at evaluation (undefined variable, bad call …)
+        conn.send(
+            ("error", "template_error", ErrorKind.INVALID.value, f"模板 {name} 渲染失败：{type(exc).__name__}: {exc}")
+        )
+    finally:
+        conn.close()
+
+
+def render_isolated(
+    source: bytes,
+    name: str,
+    context: dict[str, Any],
+    properties: dict[str, str] | None = None,
+    limits: Limits | None = None,
+) -> bytes:
+    """The rendered .docx, or the error the child reported; `TemplateLimitExceeded` when a limit stopped it."""
+    limits = limits or Limits.from_env()
+    ctx = _mp_context()
+    parent, child = ctx.Pipe(duplex=False)
+    process = ctx.Process(target=_child, args=(child, source, name, context, properties, limits), daemon=True)
+    process.start()
+    child.close()
+    try:
+        if not parent.poll(limits.wall_seconds):
+            raise TemplateLimitExceeded(f"模板 {name} 渲染超过 {limits.wall_seconds:g} 秒的时间上限，已停止。")
+        try:
+            message = parent.recv()
+        except EOFError:
+            message = None
+    finally:
+        parent.close()
+        if process.is_alive():
+            process.kill()
+        process.join(5)
+    if message is None:
+        code = process.exitcode
+        if code in (-signal.SIGXCPU, -signal.SIGKILL):
+            raise TemplateLimitExceeded(f"模板 {name} 渲染超过 {limits.cpu_seconds} 秒的 CPU 时间上限，已停止。")
+        raise TemplateRenderError(f"模板 {name} 的渲染进程异常退出（退出码 {code}）。")
+    if message[0] == "ok":
+        data: bytes = message[1]
+        return data
+    _, code, kind, text = message
+    if code == "template_limit_exceeded":
+        raise TemplateLimitExceeded(text)
+    raise DocgenError(text, code=code, kind=ErrorKind(kind))
