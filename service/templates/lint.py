@@ -190,6 +190,12 @@ def lint_docx(
         text = _around(para.text, loc.column) if para is not None else issue.snippet
         cell = (loc.cells[-1].table, loc.cells[-1].row, loc.cells[-1].col) if loc.cells else None
         message = f"{CODES[code]}：{issue.message_for('zh')}"
+        if code == "unknown_filter":  # docxtpl-lint's text names its own command-line options
+            from service.rendering.values import FILTERS
+
+            message = (
+                f"过滤器 {issue.params.get('name')} 不存在；可用 Jinja 内置过滤器和 {'、'.join(sorted(FILTERS))}。"
+            )
         report.findings.append(Finding(code, ERROR, message, loc.part, loc.paragraph, cell, text, issue.rule))
     for tag in tags:
         if tag.kind != "comment" and _UNSAFE.search(tag.body):
