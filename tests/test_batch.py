@@ -350,28 +350,7 @@ def test_province_rollup_of_the_city_output(first: tuple[Path, Any], pool: Any, 
 # --- state store and runner (no LibreOffice) -------------------------------------------------------------------
 
 
-def test_store_is_wal_and_an_interrupted_candidate_is_pending_again(tmp_path: Path) -> None:
-    from service.batch import BatchStore
-
-    with BatchStore(tmp_path / "state.db") as store:
-        assert store._conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        store.create_job("j", tmp_path / "manifest.json", tmp_path / "out")
-        store.sync_candidates("j", [("a", 0, 1, "park", "甲"), ("b", 1, 2, "park", "乙")])
-        store.set_candidate_status("j", "a", CandidateStatus.RUNNING)
-        store.record_candidate("j", "b", status=CandidateStatus.OK, input_hash="h:1", template_version="v",
-                               outputs={"x": "y"}, errors=[], pages=3, seconds=1.5)  # fmt: skip
-    with BatchStore(tmp_path / "state.db") as store:  # a new process after a kill
-        removed = store.sync_candidates("j", [("a", 0, 1, "park", "甲"), ("b", 1, 2, "park", "乙")])
-        assert removed == []
-        assert store.candidate("j", "a").status is CandidateStatus.PENDING
-        b = store.candidate("j", "b")
-        assert (b.status, b.input_hash, b.outputs, b.pages) == (CandidateStatus.OK, "h:1", {"x": "y"}, 3)
-        assert [r.key for r in store.sync_candidates("j", [("a", 0, 1, "park", "甲")])] == ["b"]
-        counts = store.counts("j")
-        assert (counts.total, counts.done) == (1, 0)
-
-
-def test_embedded_runner_queue_cancel_shutdown_and_resume(tmp_path: Path) -> None:
+def test_embedded_runner_queue_cancel_shutdown_and_resume(tmp_path: Path, store_url: str) -> None:
     import threading
 
     from service.batch import BatchJob, BatchStore, EmbeddedRunner, resume_unfinished
@@ -389,7 +368,7 @@ def test_embedded_runner_queue_cancel_shutdown_and_resume(tmp_path: Path) -> Non
         elif not stop.is_set():
             store.set_job_state(job.id, JobState.COMPLETED)  # else: shut down, left running for a restart
 
-    store = BatchStore(tmp_path / "batches.db")
+    store = BatchStore(store_url)  # on SQLite and on PostgreSQL (tests/test_store.py has the store itself)
     runner = EmbeddedRunner(store, run)
     for job_id in ("first", "second", "third"):
         store.create_job(job_id, tmp_path / "m.json", tmp_path / job_id)
@@ -414,69 +393,3 @@ def test_embedded_runner_queue_cancel_shutdown_and_resume(tmp_path: Path) -> Non
     assert restarted.cancel("first").state is JobState.COMPLETED  # a finished job is left as it is
     restarted.shutdown()
     store.close()
-
-
-# --- the store's schema version -------------------------------------------------------------------------------
-
-
-def _user_version(path: Path) -> int:
-    with sqlite3.connect(path) as conn:
-        return conn.execute("PRAGMA user_version").fetchone()[0]
-
-
-def test_store_at_the_current_version_opens_unchanged(tmp_path: Path) -> None:
-    from service.batch import BatchStore
-    from service.batch.store import SCHEMA_VERSION
-
-    db = tmp_path / "state.db"
-    with BatchStore(db) as store:
-        store.create_job("j", tmp_path / "m.json", tmp_path / "out")
-    assert _user_version(db) == SCHEMA_VERSION
-    with BatchStore(db) as store:
-        assert store.get_job("j") is not None
-    assert _user_version(db) == SCHEMA_VERSION
-
-
-def test_store_from_an_older_version_is_migrated_step_by_step(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from service.batch import BatchStore
-    from service.batch import store as store_module
-
-    db = tmp_path / "state.db"
-    sqlite3.connect(db).close()  # version 0: a database the store never wrote
-    with BatchStore(db) as store:
-        store.create_job("j", tmp_path / "m.json", tmp_path / "out")
-    assert _user_version(db) == 1
-    # A later schema: the step 1 → 2 runs on the existing data and only once.
-    ran: list[int] = []
-
-    def add_note(c: sqlite3.Connection) -> None:
-        ran.append(1)
-        c.execute("ALTER TABLE jobs ADD COLUMN note TEXT DEFAULT '旧任务'")
-
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(store_module.MIGRATIONS, 1, add_note)
-    with BatchStore(db) as store:
-        assert store.get_job("j") is not None
-    with BatchStore(db):
-        pass
-    assert ran == [1]
-    assert _user_version(db) == 2
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT id, note FROM jobs").fetchall() == [("j", "旧任务")]
-
-
-def test_store_from_a_newer_docgen_is_refused(tmp_path: Path) -> None:
-    from service.batch import BatchStore, StoreTooNew
-    from service.batch.store import SCHEMA_VERSION
-
-    db = tmp_path / "state.db"
-    with BatchStore(db) as store:
-        store.create_job("j", tmp_path / "m.json", tmp_path / "out")
-    with sqlite3.connect(db) as conn:
-        conn.execute(f"PRAGMA user_version={SCHEMA_VERSION + 1}")
-    with pytest.raises(StoreTooNew) as caught:
-        BatchStore(db)
-    assert caught.value.code == "store_version_too_new"
-    message = str(caught.value)
-    assert str(db) in message and f"版本为 {SCHEMA_VERSION + 1}" in message and "升级 docgen" in message
-    assert _user_version(db) == SCHEMA_VERSION + 1  # left as it was

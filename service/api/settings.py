@@ -53,7 +53,19 @@ class Settings(BaseSettings):
     max_attachments: int = Field(40, ge=0, description="申报材料包中附件文件的数量上限")
     max_pages: int = Field(1000, ge=1, description="生成的 PDF（含合并后的申报材料包）的页数上限")
 
-    data_dir: Path = Field(Path("data"), description="工作目录：临时文件、LibreOffice 用户配置")
+    data_dir: Path = Field(
+        Path("data"), description="本机工作目录：临时文件、LibreOffice 用户配置（每台机器各自一份，不要共享）"
+    )
+    database_url: str = Field(
+        "",
+        description="任务数据库（SQLAlchemy URL），如 postgresql+psycopg://用户:密码@主机/库；"
+        "为空时用数据目录下的 SQLite 文件 batches/batches.db（仅限单机）",
+    )
+    storage_dir: Path | None = Field(
+        None,
+        description="批量任务的上传和输出目录；分布式部署时须是每台机器在同一路径挂载的共享文件系统（NFS、CephFS 等）；"
+        "为空时用数据目录",
+    )
     api_keys: Annotated[list[SecretStr], NoDecode] = Field(
         default_factory=list,
         description="允许的 API 密钥，逗号分隔；为空时不校验（/healthz、/readyz、/metrics、文档页面始终开放）",
@@ -105,6 +117,16 @@ class Settings(BaseSettings):
     def api_key_values(self) -> list[str]:
         return [key.get_secret_value() for key in self.api_keys]
 
+    def batch_database_url(self) -> str:
+        """The job database: `database_url`, else the SQLite file `<data_dir>/batches/batches.db`."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'batches' / 'batches.db').resolve()}"
+
+    def batch_storage_dir(self) -> Path:
+        """Where batch uploads and outputs live: `storage_dir`, else `data_dir`."""
+        return self.storage_dir if self.storage_dir is not None else self.data_dir
+
 
 def load_settings(**overrides: Any) -> Settings:
     """Settings from the environment, `DOCGEN_SETTINGS_FILE` (if set) and `.env`; overrides win."""
@@ -128,7 +150,7 @@ def settings_table() -> str:
     rows = ["| 环境变量 | 默认值 | 说明 |", "| --- | --- | --- |"]
     for name, field in Settings.model_fields.items():
         default = field.get_default(call_default_factory=True)
-        if isinstance(default, list):
+        if isinstance(default, list) or default in ("", None):
             shown = "（空）"
         elif isinstance(default, int) and default >= MiB and default % MiB == 0:
             shown = f"{default}（{default // MiB} MiB）"

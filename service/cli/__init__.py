@@ -7,6 +7,7 @@
     batch.py      batch, rollup
     serve.py      serve
     distributed.py  worker
+    db.py         db upgrade, db current (the job database's schema)
     excel.py      workbook, import
     console.py    the consoles every command prints to
     errors.py     exit codes by error kind (`exit_for`)
@@ -25,7 +26,7 @@ group module, nor another group (import `service.cli.app` or the helpers): the p
 
 from __future__ import annotations
 
-from service.cli import batch, convert, distributed, documents, excel, package, serve
+from service.cli import batch, convert, db, distributed, documents, excel, package, serve
 from service.cli.app import app, main
 
 # The order here is the order of `docgen --help`.
@@ -37,6 +38,7 @@ COMMAND_GROUPS = (
     batch,
     serve,
     distributed,
+    db,
 )
 
 for _group in COMMAND_GROUPS:

@@ -5,10 +5,11 @@
     GET    /v1/batches/{id}/result   the output ZIP (summary, bundles, report.json, 报告.txt) once finished
     DELETE /v1/batches/{id}          cancel: a queued job ends at once, a running one after its current candidates
 
-Job state lives in SQLite in the data directory (`<data_dir>/batches/batches.db`, each job's input and output
-under `<data_dir>/batches/<id>/`). The app must call `resume_unfinished_jobs(app, settings)` at startup — it
-creates the batch service and resubmits the jobs a previous process left unfinished (finished candidates are
-not redone) — and `stop_batch_service(app)` at shutdown. The runner is a `service.batch.JobRunner`: the
+Job state lives in the job database (`DOCGEN_DATABASE_URL`, by default SQLite in `<data_dir>/batches/batches.db`),
+each job's input and output in the storage (`service.storage`: `<storage_dir>/batches/<id>/`, storage_dir
+defaulting to data_dir), so that any API replica answers for any job. The app must call
+`resume_unfinished_jobs(app, settings)` at startup — it creates the batch service and resubmits the jobs a previous
+process left unfinished (finished candidates are not redone) — and `stop_batch_service(app)` at shutdown. The runner is a `service.batch.JobRunner`: the
 embedded one by default, replaceable by a distributed one without changing this router.
 """
 
@@ -16,7 +17,6 @@ from __future__ import annotations
 
 import shutil
 import stat
-import tempfile
 import threading
 import uuid
 import zipfile
@@ -38,6 +38,7 @@ from service.batch.runner import EmbeddedRunner, JobRunner, JobStatus, resume_un
 from service.batch.store import BatchStore, JobState
 from service.conversion.converter import Converter
 from service.output.zipnames import entry_name
+from service.storage import SharedFilesystemStorage, Storage
 
 router = APIRouter(prefix="/v1/batches", tags=["批量任务"])
 
@@ -57,19 +58,33 @@ UPLOAD_DESCRIPTION = "ZIP：根目录（或唯一的顶层文件夹）中有 man
 class BatchService:
     store: BatchStore
     runner: JobRunner
+    storage: Storage
     root: Path
+    """Scratch space beside the jobs (the preflight check's temporary folders)."""
     workers: int | None
     max_upload_bytes: int
 
     def job_dir(self, job_id: str) -> Path:
-        return self.root / job_id
+        return self.storage.job_dir(job_id)
+
+
+def database_url_of(settings: Any) -> str:
+    """The job database of `settings` (DOCGEN_DATABASE_URL, else SQLite under the data directory)."""
+    if hasattr(settings, "batch_database_url"):
+        return str(settings.batch_database_url())
+    return str(getattr(settings, "database_url", "") or Path(settings.data_dir) / "batches" / "batches.db")
+
+
+def storage_of(settings: Any) -> Storage:
+    """The job files of `settings` (DOCGEN_STORAGE_DIR, else the data directory)."""
+    root = getattr(settings, "storage_dir", None) or settings.data_dir
+    return SharedFilesystemStorage(Path(root))
 
 
 def start_batch_service(settings: Any, converter: Converter, runner: JobRunner | None = None) -> BatchService:
-    """The store in `<data_dir>/batches/` and the (embedded, unless given) runner converting with `converter`."""
-    root = Path(settings.data_dir) / "batches"
-    root.mkdir(parents=True, exist_ok=True)
-    store = runner.store if runner is not None else BatchStore(root / "batches.db")
+    """The job store (database), the storage and the (embedded, unless given) runner converting with `converter`."""
+    storage = storage_of(settings)
+    store = runner.store if runner is not None else BatchStore(database_url_of(settings))
 
     def run(job: BatchJob, store: BatchStore, stop: threading.Event) -> None:
         run_job(job, store, converter=converter, stop=stop)
@@ -77,7 +92,8 @@ def start_batch_service(settings: Any, converter: Converter, runner: JobRunner |
     return BatchService(
         store=store,
         runner=runner or EmbeddedRunner(store, run),
-        root=root,
+        storage=storage,
+        root=storage.job_dir("preflight").parent,
         workers=getattr(settings, "pool_size", None),
         max_upload_bytes=int(getattr(settings, "max_batch_bytes", DEFAULT_MAX_UPLOAD)),
     )
@@ -253,13 +269,12 @@ async def create_batch(
     import anyio
 
     job_id = uuid.uuid4().hex
-    job_dir = service.job_dir(job_id)
-    job_dir.mkdir(parents=True)
+    storage = service.storage
+    storage.create_job(job_id)
     try:
-        with tempfile.NamedTemporaryFile(dir=job_dir, suffix=".zip", delete=False) as tmp:
-            upload_path = Path(tmp.name)
+        upload_path = storage.upload_file(job_id)
         await anyio.to_thread.run_sync(_save_upload, file, upload_path, service.max_upload_bytes)
-        base = await anyio.to_thread.run_sync(extract_zip, upload_path, job_dir / "input")
+        base = await anyio.to_thread.run_sync(extract_zip, upload_path, storage.input_dir(job_id))
         upload_path.unlink()
         try:
             manifest = await anyio.to_thread.run_sync(load_manifest, base / MANIFEST_NAME)
@@ -267,11 +282,12 @@ async def create_batch(
             raise ProblemError(422, exc.code, "批量清单不可用", f"批量清单不可用，共 {len(exc.errors)} 处错误。",
                                errors=exc.errors) from None  # fmt: skip
     except BaseException:
-        shutil.rmtree(job_dir, ignore_errors=True)
+        storage.discard(job_id)
         raise
-    service.store.create_job(job_id, base / MANIFEST_NAME, job_dir / "out", workers=service.workers)
+    out_dir = storage.output_dir(job_id)
+    service.store.create_job(job_id, base / MANIFEST_NAME, out_dir, workers=service.workers)
     service.store.sync_candidates(job_id, candidate_rows(manifest))
-    service.runner.submit(BatchJob(job_id, base / MANIFEST_NAME, job_dir / "out", service.workers))
+    service.runner.submit(BatchJob(job_id, base / MANIFEST_NAME, out_dir, service.workers))
     status = _status_or_404(service, job_id)
     location = f"{router.prefix}/{job_id}"
     return JSONResponse(status_body(status), status_code=202, headers={"Location": location})
@@ -307,8 +323,7 @@ async def get_batch_result(service: BatchServiceDep, job_id: JobIdPath) -> FileR
     status = _status_or_404(service, job_id)
     result = status.result or {}
     zip_name = result.get("zip")
-    job = service.store.get_job(job_id)
-    path = Path(job.out_dir) / zip_name if job is not None and zip_name else None
+    path = service.storage.result_file(job_id, zip_name) if zip_name else None
     if status.state not in (JobState.COMPLETED, JobState.COMPLETED_WITH_FAILURES) or path is None or not path.is_file():
         headers = {"Retry-After": "10"} if not status.state.finished else {}
         detail = f"批量任务当前状态为“{status.state.label}”，完成后才能下载结果。"
