@@ -48,6 +48,7 @@ from service.api.routers import (
     imports,
     packages,
     template_extras,
+    template_store,
     templates,
     validate,
     workbench,
@@ -276,6 +277,7 @@ def create_app(settings: Settings | None = None, *, pool: Any = None) -> FastAPI
     app.include_router(docs.router)
     app.mount(docs.STATIC_PREFIX, docs.static_files(), name="static")
     app.include_router(templates.router, **secured)
+    app.include_router(template_store.router, **secured)
     app.include_router(documents.router, **secured)
     app.include_router(validate.router, **secured)
     app.include_router(batches.router, **secured)

@@ -9,6 +9,7 @@
     distributed.py  worker
     db.py         db upgrade, db current (the job database's schema)
     excel.py      workbook, import
+    templates.py  template lint|upload|list|versions|export
     console.py    the consoles every command prints to
     errors.py     exit codes by error kind (`exit_for`)
     fields.py     the one table of field errors (`print_field_errors`) and the one line per field error
@@ -26,7 +27,7 @@ group module, nor another group (import `service.cli.app` or the helpers): the p
 
 from __future__ import annotations
 
-from service.cli import batch, convert, db, distributed, documents, excel, package, serve
+from service.cli import batch, convert, db, distributed, documents, excel, package, serve, templates
 from service.cli.app import app, main
 
 # The order here is the order of `docgen --help`.
@@ -39,6 +40,7 @@ COMMAND_GROUPS = (
     serve,
     distributed,
     db,
+    templates,
 )
 
 for _group in COMMAND_GROUPS:

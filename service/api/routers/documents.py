@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query
+from fastapi import APIRouter, Depends, Header, Query
 from fastapi.responses import Response
 
 from service.api.dependencies import (
@@ -14,7 +14,7 @@ from service.api.dependencies import (
     PDF,
     JsonPayload,
     RuntimeDep,
-    TemplateDep,
+    TemplateIdPath,
     TemplateInfo,
     canonical_json,
     content_disposition,
@@ -25,6 +25,14 @@ from service.api.dependencies import (
 from service.api.problems import ProblemError, problem_responses
 
 router = APIRouter(prefix="/v1/documents", tags=["文档"])
+
+
+def document_template(template_id: TemplateIdPath, runtime: RuntimeDep) -> TemplateInfo | None:
+    """A built-in template's info; None for an uploaded template of its own (rendered from the template store,
+    which answers 404 when it has no version either)."""
+    from service.rendering.catalog import CATALOG
+
+    return runtime.info(template_id) if template_id in CATALOG else None
 
 
 class DocumentFormat(StrEnum):
@@ -60,7 +68,8 @@ BINARY = {"schema": {"type": "string", "format": "binary"}}
     },
 )  # fmt: skip
 async def create_document(
-    info: TemplateDep,
+    template_id: TemplateIdPath,
+    info: Annotated[TemplateInfo | None, Depends(document_template)],
     runtime: RuntimeDep,
     payload: JsonPayload,
     format: Annotated[
@@ -68,11 +77,21 @@ async def create_document(
         Query(description="输出格式：docx（Word）、pdf、pdfa（PDF/A-2b，长期归档）、xlsx（仅推荐汇总表）"),
     ] = DocumentFormat.docx,
     if_none_match: Annotated[str | None, Header(description="上次响应的 ETag；内容未变时返回 304")] = None,
+    version: Annotated[
+        str | None, Query(description="上传的模板版本（内容哈希，见 /v1/templates/{id}/versions）；缺省为最新版本")
+    ] = None,
 ) -> Response:
     """校验数据并生成文档。数据有误时返回 422，`errors` 列出全部错误（JSON 路径、中文字段名、错误代码、说明）。
 
     相同的模板版本、数据和格式得到相同的 ETag；请求头 If-None-Match 与之相同时返回 304，不重新生成。
+    上传过新版本的模板用最新版本（或 ?version= 指定的版本）在隔离进程中生成，响应头 X-Template-Version 为所用版本。
     """
+    from service.api.routers.template_store import uploaded_document
+
+    uploaded = await uploaded_document(runtime, template_id, payload, format.value, version)
+    if uploaded is not None:
+        return uploaded
+    assert info is not None  # an id outside the catalog without versions was answered 404 above
     spec = info.spec
     fmt = format.value
     if fmt == "xlsx":
