@@ -29,7 +29,8 @@ The hierarchy (class → kind → codes):
   isolated render of an uploaded template over its CPU, memory, time or output limit)
 - `service.templates.errors.TemplateRejected` → invalid or limit → ``template_lint_failed`` (carries the lint
   findings), ``template_file_invalid``, ``template_macros``, ``template_external_link``, ``template_too_large``,
-  ``template_zip_bomb``, ``template_too_many_parts``
+  ``template_zip_bomb``, ``template_too_many_parts``, ``template_schema_invalid``, ``template_not_overridable``,
+  ``template_sample_invalid``, ``template_render_failed``
 - `service.templates.errors.TemplateVersionError` → not_found or invalid → ``unknown_template_version``,
   ``template_version_retired``, ``template_id_invalid``
 - `service.rendering.docx_merge.ComposeError` → internal → ``compose_error``
@@ -53,7 +54,8 @@ The hierarchy (class → kind → codes):
       ``attachment_missing``
     - `ApplicationRenderError` → internal → ``listing_unstable``, ``conversion_failed``, ``invalid_document``
 - `service.payloads.json_input.JsonInputError` → invalid → ``malformed_json``, ``number_too_large``,
-  ``json_too_deep`` (user JSON the bounded parser refuses; the API keeps 400 for syntax errors)
+  ``json_too_deep``, ``invalid_characters`` (user JSON the bounded parser refuses; the API keeps 400 for syntax
+  errors)
 - `service.batch.manifest.ManifestInvalid` → invalid → ``manifest_invalid`` (carries `FieldError`s)
 - `service.batch.rollup.RollupInvalid` → invalid → ``rollup_invalid``
 - `service.batch.store.StoreTooNew` → invalid → ``store_version_too_new``
@@ -73,8 +75,9 @@ The hierarchy (class → kind → codes):
   ``attachment_titles_mismatch``, ``batch_zip_invalid``, ``format_unsupported``, ``payload_not_object``; 503
   ``not_ready``, ``templates_not_loaded``, ``thumbnail_unavailable``.
 
-`docgen package` also prints codes of its own before any `DocgenError` exists (exit 1): ``payload_missing``,
-``payload_not_utf8``, ``payload_not_json``, ``template_ambiguous``, ``template_unknown``, ``unknown_template``.
+`docgen package` and `docgen convert` also print codes of their own before any `DocgenError` exists (exit 1):
+``payload_missing``, ``payload_not_utf8``, ``payload_not_json``, ``template_ambiguous``, ``template_unknown``,
+``unknown_template`` (package); ``input_missing``, ``invalid_output``, ``io_error`` (convert).
 
 Every code raised in service/ is listed here (tests/test_errors.py scans the code base against this list).
 

@@ -10,12 +10,16 @@ from typing import Any
 
 from service.errors import DocgenError, ErrorKind
 
-# Codes that are over a size or page limit (kind limit), whichever class raises them; their problem titles.
+# Codes that are over a size, amount or page limit (kind limit, HTTP 413), whichever class raises them; their
+# problem titles. A file that would unpack beyond the limits is a limit too: the same content in a smaller file
+# would pass.
 LIMIT_TITLES: dict[str, str] = {
     "attachment_too_large": "附件过大",
     "package_too_large": "附件过大",
     "attachment_too_many_pages": "页数超过上限",
     "package_too_many_pages": "页数超过上限",
+    "attachment_too_large_decompressed": "附件解压后过大",
+    "docx_zip_bomb": "附件解压后过大",
 }
 
 
@@ -35,8 +39,11 @@ class PackageError(DocgenError):
 class AttachmentError(PackageError):
     """An attachment that cannot go into the package: names the file and gives the reason.
 
-    Codes: attachment_encrypted, attachment_corrupt, attachment_type_unsupported, attachment_too_large,
-    package_too_large, attachment_too_many_pages, package_too_many_pages, image_too_many_pixels,
+    Codes (kind invalid unless marked limit, see `LIMIT_TITLES`): attachment_encrypted, attachment_corrupt,
+    attachment_type_unsupported, attachment_too_large (limit), package_too_large (limit),
+    attachment_too_many_pages (limit), package_too_many_pages (limit), attachment_too_large_decompressed (limit:
+    a PDF's streams inflate beyond the limits, or a predictor row needs huge memory), docx_zip_bomb (limit: a
+    .docx's entry count, unpacked size or compression ratio beyond the limits), image_too_many_pixels,
     attachment_conversion_failed, attachment_invalid (bad item number or title), attachment_missing,
     attachment_font_not_embedded.
     """
