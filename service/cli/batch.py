@@ -133,6 +133,10 @@ def batch_command(
     workers: int | None = typer.Option(
         None, "--workers", "-w", min=1, max=32, help="LibreOffice 进程数（并行生成的申报对象数），默认为 CPU 核数"
     ),
+    runner: str = typer.Option(
+        "embedded", "--runner", help="embedded：本机生成；celery：交给 docgen worker（分布式部署）"
+    ),
+    detach: bool = typer.Option(False, "--detach", help="与 --runner celery 一起使用：提交后只打印任务编号，不等待"),
 ) -> None:
     """批量生成一个地市的全部申报材料和推荐汇总表：可重复运行（只生成有变化的部分），中断后重新运行即可续做。
 
@@ -142,6 +146,8 @@ def batch_command(
     from service.batch.pipeline import run_batch
     from service.conversion import ConversionPool, PoolSettings
 
+    if runner != "embedded":
+        raise typer.Exit(_on_workers(manifest, out, runner, detach))
     pool = ConversionPool(PoolSettings(size=workers) if workers else PoolSettings())
     columns = (
         SpinnerColumn(),
@@ -183,6 +189,21 @@ def batch_command(
         + (f"，ZIP：{escape(report.zip_name)}" if report.zip_name else "")
     )
     raise typer.Exit(report.exit_code)
+
+
+def _on_workers(manifest: Path, out: Path, runner: str, detach: bool) -> int:
+    """`--runner celery`: the batch runs on the workers (service/cli/distributed.py); same exit codes."""
+    from service.batch.manifest import ManifestInvalid
+    from service.cli.distributed import batch_on_workers
+
+    if runner != "celery":
+        err_console.print(f"[red]--runner 只能是 embedded 或 celery，收到：{escape(runner)}[/]")
+        return 2
+    try:
+        return batch_on_workers(manifest, out, detach=detach)
+    except ManifestInvalid as exc:
+        print_field_errors(exc.errors, f"批量清单不可用：共 {len(exc.errors)} 处错误（未生成任何文件）")
+        return exit_code_for(exc)
 
 
 def rollup_command(

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import base64
 import dataclasses
-from dataclasses import dataclass
 from typing import Any
 
 from celery import Celery
@@ -22,16 +21,12 @@ from celery.exceptions import TimeoutError as TimeoutError_
 from service.conversion.errors import ConversionBusy, ConversionError, ConversionTimeout, LibreOfficeUnavailable
 from service.conversion.options import PdfOptions
 from service.conversion.pool import PoolMetrics
+from service.conversion.settings import PoolSettings
 from service.distributed.app import CONVERT_QUEUE
 from service.errors import ErrorKind
 
 BUSY_RETRY_AFTER = 10
 """Retry-After (seconds) when the convert queue is full."""
-
-
-@dataclass(frozen=True)
-class _Size:
-    size: int
 
 
 class CeleryConverter:
@@ -40,7 +35,8 @@ class CeleryConverter:
         self.timeout = timeout
         self.queue_limit = queue_limit
         self._capacity = capacity
-        self.settings = _Size(capacity)
+        # what the runtime reads of a pool's settings (sizes of its thread limiter and of /readyz's answer)
+        self.settings = PoolSettings(size=capacity, queue_limit=queue_limit, conversion_timeout=timeout)
         self.sent = 0
 
     @property

@@ -72,16 +72,20 @@ class CeleryCollector(Collector):
     def collect(self) -> Iterator[GaugeMetricFamily]:
         up = GaugeMetricFamily("docgen_broker_up", "Celery 消息代理是否可连接（1 可连接）")
         depth = GaugeMetricFamily("docgen_queue_depth", "队列中等待执行的任务数", labels=["queue"])
-        try:
-            for name, value in queue_depths(self.app).items():
-                depth.add_metric([name], float(value))
-            workers = self.worker_count()
-            up.add_metric([], 1.0)
-        except Exception as exc:
-            log.warning("读取 Celery 队列失败 (broker unreachable): %s", exc)
-            up.add_metric([], 0.0)
-            yield up
-            return
+        for attempt in (1, 2):  # a broker restart leaves stale pooled connections: the second try gets new ones
+            try:
+                depths = queue_depths(self.app)
+                workers = self.worker_count()
+                break
+            except Exception as exc:
+                if attempt == 2:
+                    log.warning("读取 Celery 队列失败 (broker unreachable): %s", exc)
+                    up.add_metric([], 0.0)
+                    yield up
+                    return
+        for name, value in depths.items():
+            depth.add_metric([name], float(value))
+        up.add_metric([], 1.0)
         yield up
         yield depth
         yield GaugeMetricFamily("docgen_workers", "在线的 docgen worker 数（响应 ping）", value=float(workers))

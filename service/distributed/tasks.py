@@ -102,6 +102,7 @@ def register(app: Celery) -> None:
         "retry_backoff_max": 60,
         "retry_jitter": True,
         "max_retries": int(_settings_of(app).task_max_retries),
+        "ignore_result": True,  # the outcome is in the job store; the backend is for conversions only
     }
 
     def completion(task: Task, job_id: str, round_: int, mode: steps.Mode) -> str:

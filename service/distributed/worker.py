@@ -99,12 +99,29 @@ def current() -> WorkerContext:
 
 def open_store(settings: Any) -> BatchStore:
     """The job store the API uses (`DOCGEN_DATABASE_URL`, else `<data_dir>/batches/batches.db`)."""
+    configured = getattr(settings, "batch_database_url", None)
+    if callable(configured):
+        return BatchStore(configured())
     url = str(getattr(settings, "database_url", "") or os.environ.get("DOCGEN_DATABASE_URL", ""))
     if url:
         return BatchStore(url)  # type: ignore[arg-type]  # the SQLAlchemy store takes a URL
     root = Path(settings.data_dir) / "batches"
     root.mkdir(parents=True, exist_ok=True)
     return BatchStore(root / "batches.db")
+
+
+def _survive_broker_restarts() -> None:
+    """Keep the worker alive when Redis restarts while it holds a task.
+
+    On a lost connection kombu closes the channel, and closing a Redis channel puts its unacknowledged messages
+    back at once — through a connection that is already gone, which raises AttributeError and stops the worker
+    ("Unrecoverable error", kombu 5.7). Those messages are safe without it: Redis keeps them in its unacked
+    index and any worker restores them after the visibility timeout, and with acks_late and prefetch 1 a warm
+    shutdown leaves none behind (the running tasks finish first). So the restore-on-close is switched off.
+    """
+    from kombu.transport import redis as kombu_redis
+
+    kombu_redis.QoS.restore_at_shutdown = False
 
 
 def run_worker(
@@ -124,6 +141,7 @@ def run_worker(
     from service.distributed.app import create_app
 
     app = create_app(settings)
+    _survive_broker_restarts()
     if pool == "prefork":
 
         @worker_process_init.connect(weak=False)
