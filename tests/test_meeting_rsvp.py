@@ -169,3 +169,71 @@ def test_pdf_phone_numbers_whole_one_per_line(layouts):
         assert found, f"{number} is not whole on one line"
         # alone on its line of the cell: nothing but the number in that segment
         assert any(s.text.replace(" ", "") == number for s in found), [s.text for s in found]
+
+
+# --- One page, the note whole under its table ---------------------------------------------------------------
+
+LONG_NOTE = {**SAMPLE, "deadline": "2026-03-19T15:30", "recipient": "广东省工业和信息化厅工业园区处"}
+LONG_NOTE_PHRASES = ("此表请于2026年3月19日下午3时30分前", "通过粤政易", "报广东省工业和信息化厅工业园区处汇总")
+# Seven two-line rows fill page 1 exactly: without keep-with the note would start page 2 alone.
+SEVEN_ROWS = {**SAMPLE, "rows": [dict(SAMPLE["rows"][3], name=f"黄{n}") for n in "一二三四五六七"]}
+NOTE_WORDS = ("此表", "2026", "10时", "粤政易", "省工信厅园区处", "汇总", "下午", "30分", "广东省", "工业和信息化厅")
+
+
+@pytest.fixture(scope="module")
+def page_layouts(converter) -> dict[str, list]:
+    cases = {"sample": {"payload": SAMPLE}, "blank": {"blank": True}, "long_note": {"payload": LONG_NOTE}}
+    cases["seven_rows"] = {"payload": SEVEN_ROWS}
+    return {name: pdf_layout.read_pdf(converter.convert(render("meeting_rsvp", **kw))) for name, kw in cases.items()}
+
+
+def note_segments(pages: list) -> list:
+    return [s for p in pages for s in p.segments if s.text.startswith("此表请于")]
+
+
+@pytest.mark.parametrize("name", ["sample", "blank"])
+def test_sample_and_blank_form_print_on_one_page_note_on_one_line(page_layouts, name):
+    pages = page_layouts[name]
+    assert len(pages) == 1, f"{len(pages)} pages"
+    (note,) = note_segments(pages)
+    below = pdf_layout.segment_below(pages[0], note)
+    assert below is None or pdf_layout.PAGE_NUMBER.match(below.text), below  # no second line of the note
+    if name == "sample":
+        assert note.text.replace(" ", "") == FOOTER  # the whole note on one line, as in the seed
+    else:
+        assert note.text.replace(" ", "") == "此表请于年月日时前通过报汇总"
+    assert pdf_layout.broken_words(pages, NOTE_WORDS + HEADER_WORDS) == []
+
+
+def test_sample_rows_and_remarks_are_short(page_layouts):
+    """备注 has room for its words: "接入广州分会场" on two lines of four and three characters, not four lines."""
+    (page,) = page_layouts["sample"]
+    remarks = [s.text for s in page.segments if s.text in ("接入广州", "分会场", "需预留停", "车位")]
+    assert sorted(remarks) == sorted(["接入广州", "分会场", "需预留停", "车位"])
+
+
+def test_long_note_breaks_between_phrases(page_layouts):
+    pages = page_layouts["long_note"]
+    assert pdf_layout.broken_words(pages, NOTE_WORDS) == []
+    (first,) = note_segments(pages)
+    second = pdf_layout.segment_below(pages[-1], first)
+    assert second is not None
+    lines = [first.text.replace(" ", ""), second.text.replace(" ", "")]
+    assert "".join(lines) == "".join(LONG_NOTE_PHRASES)
+    assert lines[0] in ("".join(LONG_NOTE_PHRASES[:k]) for k in (1, 2))  # broken where a phrase ends
+    # flush left: a line ended by the break is not spread out (each line starts at the text block's left edge)
+    assert second.x0 == pytest.approx(first.x0, abs=0.5) and first.x1 - first.x0 < 0.95 * 442
+
+
+def test_long_note_docx_has_one_break_between_phrases():
+    document = rendered(LONG_NOTE)
+    (note,) = [p for p in document.paragraphs if p.text.startswith("此表请于")]
+    assert note.text.split("\n") in (["".join(LONG_NOTE_PHRASES[:k]), "".join(LONG_NOTE_PHRASES[k:])] for k in (1, 2))
+
+
+def test_note_never_alone_on_a_page(page_layouts):
+    pages = page_layouts["seven_rows"]
+    (note,) = note_segments(pages)
+    page = next(p for p in pages if note in p.segments)
+    rows_on_page = [s.text for s in page.segments if s.text.isdigit() and s.x1 < note.x0 + 40 and s.top < note.top]
+    assert rows_on_page, f"the note is alone on page {page.number}"

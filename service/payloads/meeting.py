@@ -100,8 +100,13 @@ class MeetingRsvp(FormPayload):
     )
 
     @property
+    def footer_phrases(self) -> tuple[str, ...]:
+        """The footer line in the phrases it may break between when it does not fit on one line."""
+        return (f"此表请于{deadline_cn(self.deadline)}前", f"通过{self.channel}", f"报{self.recipient}汇总")
+
+    @property
     def footer(self) -> str:
-        return f"此表请于{deadline_cn(self.deadline)}前通过{self.channel}报{self.recipient}汇总"
+        return "".join(self.footer_phrases)
 
     def check(self) -> list[Problem]:
         problems: list[Problem] = []
