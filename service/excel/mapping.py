@@ -409,4 +409,14 @@ def layout_for(template_id: str) -> WorkbookLayout:
     from service.rendering.catalog import get_template
 
     spec = get_template(template_id)
-    return build_layout(spec.id, spec.version, spec.model.model_json_schema())
+    schema = spec.model.model_json_schema()
+    return build_layout(spec.id, schema_version(schema), schema)
+
+
+def schema_version(schema: dict[str, Any]) -> str:
+    """The workbook's version: a hash of the payload schema, which alone decides the layout (a rebuilt Word
+    template with the same fields keeps the filled-in workbooks valid)."""
+    import hashlib
+    import json
+
+    return hashlib.sha256(json.dumps(schema, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]

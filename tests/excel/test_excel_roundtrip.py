@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 from service.excel.importer import WorkbookInvalid, read_payload
-from service.excel.mapping import META_SHEET, WorkbookUnsupported, layout_for
+from service.excel.mapping import META_SHEET, WorkbookUnsupported, layout_for, schema_version
 from service.excel.workbook import workbook_for
 from service.rendering import get_template
 from tests.excel.excel_helpers import WORKBOOK_TEMPLATES, edit, sample
@@ -60,7 +60,7 @@ def test_sheets_follow_the_form_and_the_meta_sheet_is_hidden() -> None:
     meta = wb[META_SHEET]
     assert meta.sheet_state == "hidden"
     assert meta["B1"].value == "park_application"
-    assert meta["B2"].value == get_template("park_application").version
+    assert meta["B2"].value == schema_version(get_template("park_application").model.model_json_schema())
 
 
 def test_validations_and_formulas() -> None:
