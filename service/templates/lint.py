@@ -62,6 +62,7 @@ CODES: dict[str, str] = {
 }
 """Every code the linter reports, with its short Chinese name (README and `docgen template lint --codes`)."""
 
+_SYNTAX = {"jinja_syntax", "block_unclosed", "block_unmatched", "tag_unclosed", "tag_split", "tr_tc_misuse"}
 _PART_NAMES = {"body": "正文", "header": "页眉", "footer": "页脚", "footnotes": "脚注"}
 _UNSAFE = re.compile(r"__|\.\s*_|\[\s*['\"]_|\bself\b|\|\s*attr\b")
 _CONTEXT_ROOTS = {"p", "blank", "attachments", "loop", "range", "dict", "lipsum", "cycler", "joiner", "namespace"}
@@ -197,6 +198,9 @@ def lint_docx(
                 f"过滤器 {issue.params.get('name')} 不存在；可用 Jinja 内置过滤器和 {'、'.join(sorted(FILTERS))}。"
             )
         report.findings.append(Finding(code, ERROR, message, loc.part, loc.paragraph, cell, text, issue.rule))
+    _check_expressions(report, tags)
+    if not any(f.code in _SYNTAX for f in report.errors):
+        _check_compiles(report, data)
     for tag in tags:
         if tag.kind != "comment" and _UNSAFE.search(tag.body):
             report.findings.append(
@@ -218,6 +222,74 @@ def lint_docx(
     order = {"": -1}
     report.findings.sort(key=lambda f: (order.get(f.part, 0), f.part, f.paragraph, f.code))
     return report
+
+
+def _check_expressions(report: LintReport, tags: list[Any]) -> None:
+    """Each {{ … }} on its own through Jinja's parser (docxtpl-lint lets a few malformed ones through, such as
+    `{{ name + }}`)."""
+    from jinja2 import TemplateSyntaxError
+
+    from service.rendering.engine import _ENV
+
+    flagged = {(f.part, f.paragraph) for f in report.errors}
+    for tag in tags:
+        if tag.kind != "expr" or tag.prefix or (tag.para.part, tag.para.index) in flagged:
+            continue
+        try:
+            _ENV.parse("{{ " + tag.body + " }}")
+        except TemplateSyntaxError as exc:
+            flagged.add((tag.para.part, tag.para.index))
+            report.findings.append(
+                _from_paragraph(
+                    "jinja_syntax", f"{CODES['jinja_syntax']}：{exc.message}（{tag.raw[:60]}）", tag.para, tag.col
+                )
+            )
+
+
+def _check_compiles(report: LintReport, data: bytes) -> None:
+    """The safety net: each templated part compiled exactly as the renderer will (docxtpl's XML patching, then the
+    service's sandboxed environment); a failure no other check explained is reported for the part."""
+    import zipfile
+
+    from jinja2 import TemplateSyntaxError
+
+    from service.rendering.engine import _ENV, _PATCHER, _TEMPLATED_PART, _unescape_tags
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in archive.namelist():
+            if not _TEMPLATED_PART.fullmatch(name):
+                continue
+            xml = archive.read(name).decode("utf-8", "replace")
+            if "{{" not in xml and "{%" not in xml:
+                continue
+            try:
+                _ENV.parse(_unescape_tags(_PATCHER.patch_xml(xml)))
+            except TemplateSyntaxError as exc:
+                para = _failing_paragraph(data, name)
+                message = f"{CODES['jinja_syntax']}：{exc.message}"
+                if para is None:
+                    report.findings.append(Finding("jinja_syntax", ERROR, message, name))
+                else:
+                    report.findings.append(_from_paragraph("jinja_syntax", message, para[0], para[1]))
+
+
+def _failing_paragraph(data: bytes, part_name: str) -> tuple[Any, int] | None:
+    """The first paragraph of the part with a {{ … }} that does not parse on its own, and its column."""
+    from docxtpl_lint.reader import _part_label, iter_paragraphs
+    from jinja2 import TemplateSyntaxError
+
+    from service.rendering.engine import _ENV
+
+    label = _part_label(part_name)
+    for para in iter_paragraphs(io.BytesIO(data)):
+        if para.part != label:
+            continue
+        for match in re.finditer(r"\{\{.*?\}\}", para.text):
+            try:
+                _ENV.parse(match.group(0))
+            except TemplateSyntaxError:
+                return para, match.start() + 1
+    return None
 
 
 def _docxtpl_lint(data: bytes) -> tuple[list[Any], Any, list[Any]]:
@@ -388,7 +460,7 @@ def _check_schema(report: LintReport, uses: list[tuple[str, Any]], schema: dict[
     seen: set[str] = set()
     for path, tag in uses:
         root = path.split(".")[0].rstrip("[]")
-        if root in GLOBALS or root in ("loop", "range", "dict", "namespace"):
+        if root in GLOBALS or root in _CONTEXT_ROOTS - {"p", "blank", "attachments"}:
             continue
         plain = path
         if plain not in declared and not any(plain.startswith(d[:-1]) for d in declared if d.endswith(".*")):
