@@ -9,8 +9,9 @@ Job state lives in the job database (`DOCGEN_DATABASE_URL`, by default SQLite in
 each job's input and output in the storage (`service.storage`: `<storage_dir>/batches/<id>/`, storage_dir
 defaulting to data_dir), so that any API replica answers for any job. The app must call
 `resume_unfinished_jobs(app, settings)` at startup — it creates the batch service and resubmits the jobs a previous
-process left unfinished (finished candidates are not redone) — and `stop_batch_service(app)` at shutdown. The runner is a `service.batch.JobRunner`: the
-embedded one by default, replaceable by a distributed one without changing this router.
+process left unfinished (finished candidates are not redone) — and `stop_batch_service(app)` at shutdown. The
+runner is a `service.batch.JobRunner`: the embedded one by default, replaceable by a distributed one without
+changing this router.
 """
 
 from __future__ import annotations
