@@ -63,7 +63,9 @@ async def upload_template(
     runtime: RuntimeDep,
     settings: SettingsDep,
     file: Annotated[UploadFile, File(description="Word 模板（.docx）")],
-    schema: Annotated[UploadFile | None, File(description="数据的 JSON Schema（可选；缺省时由模板变量推断）")] = None,
+    schema_file: Annotated[
+        UploadFile | None, File(alias="schema", description="数据的 JSON Schema（可选；缺省时由模板变量推断）")
+    ] = None,
     id: Annotated[str | None, Form(description="模板 ID；与内置模板相同时为其新版本")] = None,
     title: Annotated[str | None, Form(description="标题")] = None,
     description: Annotated[str | None, Form(description="说明")] = None,
@@ -73,7 +75,7 @@ async def upload_template(
     """检查模板（全部问题一次列出，422）、用示例数据在隔离进程中试渲染，然后保存为一个不可变的版本（内容哈希）。"""
     data = await _read(file, "模板文件")
     assert data is not None
-    schema_bytes = await _read(schema, "Schema 文件")
+    schema_bytes = await _read(schema_file, "Schema 文件")
     schema_doc = _json_field(schema_bytes.decode("utf-8", "replace") if schema_bytes else None, "Schema 文件")
     sample_doc = _json_field(sample, "示例数据")
     store = template_store(settings)
@@ -97,7 +99,7 @@ async def lint_template(
     runtime: RuntimeDep,
     file: Annotated[UploadFile, File(description="Word 模板（.docx）")],
     model: Annotated[str | None, Form(description="按此内置模板的数据模型检查变量")] = None,
-    schema: Annotated[UploadFile | None, File(description="按此 JSON Schema 检查变量")] = None,
+    schema_file: Annotated[UploadFile | None, File(alias="schema", description="按此 JSON Schema 检查变量")] = None,
 ) -> JSONResponse:
     """与 `docgen template lint` 相同的检查：每个问题带代码、位置（部件、段落、表格行列）和周围的文字。"""
     from service.rendering.catalog import get_template
@@ -106,7 +108,7 @@ async def lint_template(
 
     data = await _read(file, "模板文件")
     assert data is not None
-    schema_bytes = await _read(schema, "Schema 文件")
+    schema_bytes = await _read(schema_file, "Schema 文件")
     schema_doc = _json_field(schema_bytes.decode("utf-8", "replace") if schema_bytes else None, "Schema 文件")
     spec = get_template(model) if model else None
     report = await runtime.in_thread(
