@@ -343,6 +343,10 @@ def parse_manifest(data: Any, base_dir: Path, path: Path | None = None) -> Loade
 
 def load_manifest(path: Path) -> LoadedManifest:
     """Read a manifest file; payload and attachment paths are resolved against its folder."""
+    if Path(path).suffix.lower() == ".xlsx":  # a candidate list (候选名单) becomes the same manifest
+        from service.batch import candidate_list
+
+        return candidate_list.load(Path(path), parse=parse_manifest, invalid=ManifestInvalid, resolve=resolve_inside)
     try:
         data = _read_json_file(path)
     except ValueError as exc:
