@@ -29,6 +29,7 @@ log = logging.getLogger("docgen.batch")
 
 SUMMARY_TEMPLATE = "city_recommendation_summary"
 SUMMARY_ARTIFACT = "city_summary"
+SUMMARY_FORMATS = ("docx", "pdf", "xlsx")
 CATEGORY_DIRS = {CandidateType.PARK: "园区类", CandidateType.ENTERPRISE: "企业类"}
 ATTEMPTS = 3
 """Tries of one candidate when the converter is busy, timed out or unavailable."""
@@ -229,6 +230,7 @@ class Producer:
     def city_summary(self, report: BatchReport) -> tuple[dict[str, Any] | None, dict[str, str] | None]:
         """The 推荐汇总表 as .docx and .pdf from the candidates that succeeded (reused when unchanged)."""
         manifest = report.manifest
+        from service.excel.summaries import summary_xlsx
         from service.packaging.convert import docx_to_pdf
         from service.rendering import get_template, render
 
@@ -240,11 +242,15 @@ class Producer:
             return None, error_entry("summary_empty", "没有成功生成的申报对象，未生成推荐汇总表")
         payload = summary_payload(report)
         version = self.versions(SUMMARY_TEMPLATE)
-        input_hash = hashlib.sha256(canonical({"payload": payload, "version": version})).hexdigest()
+        # The formats are part of the hash: a summary made before the .xlsx existed is made again, with it.
+        input_hash = hashlib.sha256(
+            canonical({"payload": payload, "version": version, "formats": SUMMARY_FORMATS})
+        ).hexdigest()
         stem = summary_file_stem(manifest.recommender.city)
         info: dict[str, Any] = {
             "docx": f"{stem}.docx",
             "pdf": f"{stem}.pdf",
+            "xlsx": f"{stem}.xlsx",
             "parks": sum(1 for c in report.ok if c.type is CandidateType.PARK),
             "enterprises": sum(1 for c in report.ok if c.type is CandidateType.ENTERPRISE),
         }
@@ -258,6 +264,7 @@ class Producer:
             author = manifest.recommender.department
             pdf = reproducible_pdf(docx_to_pdf(self.converter, docx), title=stem, author=author, subject=title,
                                    day=manifest.date or campaign_today())  # fmt: skip
+            xlsx = summary_xlsx(SUMMARY_TEMPLATE, payload)
         except PayloadInvalid as exc:
             return None, error_entry(
                 "summary_invalid",
@@ -267,7 +274,8 @@ class Producer:
             return None, error_entry(exc.code, f"推荐汇总表转换为 PDF 失败：{exc.message}")
         atomic_write(self.out_dir / info["docx"], docx)
         atomic_write(self.out_dir / info["pdf"], pdf)
-        outputs = {info["docx"]: hashlib.sha256(docx).hexdigest(), info["pdf"]: hashlib.sha256(pdf).hexdigest()}
+        atomic_write(self.out_dir / info["xlsx"], xlsx)
+        outputs = {info[k]: hashlib.sha256(b).hexdigest() for k, b in (("docx", docx), ("pdf", pdf), ("xlsx", xlsx))}
         if previous:
             remove_outputs(self.out_dir, [k for k in previous[1] if k not in outputs])
         pages = count_pdf_pages(pdf)

@@ -175,7 +175,8 @@ def report_text(report: BatchReport) -> str:
     ]
     if report.summary:
         s = report.summary
-        lines.append(f"推荐汇总表：{s['docx']}、{s['pdf']}（园区类 {s['parks']} 个，企业类 {s['enterprises']} 个）")
+        files = "、".join(s[k] for k in ("docx", "pdf", "xlsx") if s.get(k))
+        lines.append(f"推荐汇总表：{files}（园区类 {s['parks']} 个，企业类 {s['enterprises']} 个）")
     elif report.summary_error:
         lines.append(f"推荐汇总表：未生成（{report.summary_error['message']}）")
     if report.zip_name:

@@ -208,8 +208,9 @@ def rollup(
     recommender: str = DEFAULT_RECOMMENDER,
     converter: Converter,
 ) -> RollupReport:
-    """Build the province 推荐汇总表 (.docx, .pdf) and its report in `out_dir`. RollupInvalid if impossible."""
+    """Build the province 推荐汇总表 (.docx, .pdf, .xlsx) and its report in `out_dir`. RollupInvalid if impossible."""
     from service.conversion.errors import ConversionError
+    from service.excel.summaries import summary_xlsx
     from service.packaging.convert import docx_to_pdf
     from service.rendering import get_template, render
 
@@ -263,6 +264,7 @@ def rollup(
         title = get_template(PROVINCE_TEMPLATE).title
         today = campaign_today()
         pdf = reproducible_pdf(docx_to_pdf(converter, docx), title=title, author=recommender, subject=title, day=today)
+        xlsx = summary_xlsx(PROVINCE_TEMPLATE, payload)
     except PayloadInvalid as exc:
         raise RollupInvalid([f"{e.label}：{e.message}" for e in exc.errors]) from None
     except ConversionError as exc:
@@ -273,12 +275,14 @@ def rollup(
     stem = title
     atomic_write(out / f"{stem}.docx", docx)
     atomic_write(out / f"{stem}.pdf", pdf)
+    atomic_write(out / f"{stem}.xlsx", xlsx)
     report = RollupReport(out, recommender, cities, rows, problems)
     report.left_out = {k: [p.message for p in v] for k, v in left.items()}
-    report.files = [f"{stem}.docx", f"{stem}.pdf"]
+    report.files = [f"{stem}.docx", f"{stem}.pdf", f"{stem}.xlsx"]
     report.pages = count_pdf_pages(pdf)
     data = report.as_dict() | {"sha256": {name: hashlib.sha256(b).hexdigest()
-                                          for name, b in ((f"{stem}.docx", docx), (f"{stem}.pdf", pdf))}}  # fmt: skip
+                                          for name, b in ((f"{stem}.docx", docx), (f"{stem}.pdf", pdf),
+                                                          (f"{stem}.xlsx", xlsx))}}  # fmt: skip
     atomic_write(out / ROLLUP_JSON, (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode())
     atomic_write(out / ROLLUP_TXT, report.text().encode("utf-8"))
     return report
