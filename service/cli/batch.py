@@ -1,6 +1,8 @@
 """`docgen batch` and `docgen rollup`: a city's candidates in one resumable run, and the province roll-up.
 
     docgen batch samples/batch_guangzhou/manifest.json -o out/广州 --workers 2
+    docgen batch 广州/list.xlsx -o out/广州                # the candidate list as .xlsx (候选名单)
+    docgen batch --template-xlsx list.xlsx                  # an empty 候选名单 with drop-downs
     docgen rollup out/广州 out/深圳 -o out/省汇总
 
 `service/cli/__init__.py` adds these commands to `docgen` by calling `register(app)`.
@@ -128,8 +130,12 @@ def result_table(report: BatchReport) -> Table:
 
 
 def batch_command(
-    manifest: Path = typer.Argument(..., help="批量清单 manifest.json", show_default=False),
-    out: Path = typer.Option(..., "-o", "--output", help="输出目录（重新运行时跳过未变化的申报对象、从中断处继续）"),
+    manifest: Path | None = typer.Argument(
+        None, help="批量清单 manifest.json，或候选名单 .xlsx（见 --template-xlsx）", show_default=False
+    ),
+    out: Path | None = typer.Option(
+        None, "-o", "--output", help="输出目录（重新运行时跳过未变化的申报对象、从中断处继续）"
+    ),
     workers: int | None = typer.Option(
         None, "--workers", "-w", min=1, max=32, help="LibreOffice 进程数（并行生成的申报对象数），默认为 CPU 核数"
     ),
@@ -137,6 +143,12 @@ def batch_command(
         "embedded", "--runner", help="embedded：本机生成；celery：交给 docgen worker（分布式部署）"
     ),
     detach: bool = typer.Option(False, "--detach", help="与 --runner celery 一起使用：提交后只打印任务编号，不等待"),
+    template_xlsx: Path | None = typer.Option(
+        None,
+        "--template-xlsx",
+        help="写出空白候选名单（.xlsx，类型和领域为下拉列表、优先级只能填整数）后退出，不运行批量任务",
+        show_default=False,
+    ),
 ) -> None:
     """批量生成一个地市的全部申报材料和推荐汇总表：可重复运行（只生成有变化的部分），中断后重新运行即可续做。
 
@@ -146,6 +158,12 @@ def batch_command(
     from service.batch.pipeline import run_batch
     from service.conversion import ConversionPool, PoolSettings
 
+    if template_xlsx is not None:
+        raise typer.Exit(_write_list_template(template_xlsx))
+    if manifest is None or out is None:
+        err_console.print("[red]请给出批量清单（manifest.json 或候选名单 .xlsx）和输出目录 -o，"
+                          "或用 --template-xlsx 写出空白候选名单[/]")  # fmt: skip
+        raise typer.Exit(2)
     if runner != "embedded":
         raise typer.Exit(_on_workers(manifest, out, runner, detach))
     pool = ConversionPool(PoolSettings(size=workers) if workers else PoolSettings())
@@ -179,7 +197,8 @@ def batch_command(
     if report.summary:
         s = report.summary
         counts = f"园区类 {s['parks']} 个，企业类 {s['enterprises']} 个"
-        console.print(f"推荐汇总表：{escape(s['docx'])} / {escape(s['pdf'])}（{counts}）")
+        files = " / ".join(escape(s[k]) for k in ("docx", "pdf", "xlsx") if s.get(k))
+        console.print(f"推荐汇总表：{files}（{counts}）")
     elif report.summary_error:
         err_console.print(f"[red]推荐汇总表未生成：[/]{escape(report.summary_error['message'])}")
     counts = report.as_dict()["counts"]
@@ -189,6 +208,22 @@ def batch_command(
         + (f"，ZIP：{escape(report.zip_name)}" if report.zip_name else "")
     )
     raise typer.Exit(report.exit_code)
+
+
+def _write_list_template(path: Path) -> int:
+    """`--template-xlsx`: the empty candidate list (service/batch/candidate_list.py)."""
+    from service.batch.candidate_list import template_xlsx
+    from service.output import atomic_write
+
+    if path.suffix.lower() != ".xlsx":
+        err_console.print(f"[red]--template-xlsx 的文件名应以 .xlsx 结尾，收到：{escape(str(path))}[/]")
+        return 2
+    atomic_write(path, template_xlsx())
+    console.print(
+        f"已写出空白候选名单：{escape(str(path))}（填好后与申请书数据、附件放在同一文件夹，"
+        "运行 docgen batch list.xlsx -o 输出目录）"
+    )
+    return EXIT_OK
 
 
 def _on_workers(manifest: Path, out: Path, runner: str, detach: bool) -> int:
@@ -215,7 +250,7 @@ def rollup_command(
         "广东省工业和信息化厅", "--recommender", help="推荐单位（省级工业和信息化主管部门）"
     ),
 ) -> None:
-    """省级汇总：由各地市的批量输出生成工业和信息化部附件1 推荐汇总表（.docx 与 .pdf），园区类和企业类分别列表。
+    """省级汇总：由各地市的批量输出生成工业和信息化部附件1 推荐汇总表（.docx、.pdf 与 .xlsx），园区类和企业类分别列表。
 
     退出码：0 成功；3 有申报对象因跨地市重复等问题未列入（见 汇总报告.txt）；1 无法汇总。
     """

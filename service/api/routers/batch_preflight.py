@@ -17,9 +17,9 @@ from fastapi import APIRouter, File, UploadFile
 from pydantic import BaseModel, Field
 
 from service.api.problems import FieldErrorModel, ProblemError, problem_responses
-from service.api.routers.batches import UPLOAD_DESCRIPTION, BatchServiceDep, _save_upload, extract_zip
+from service.api.routers.batches import UPLOAD_DESCRIPTION, BatchServiceDep, _save_upload, extract_zip, manifest_of
 from service.batch.checks import facts_of, rejected_by, run_checks
-from service.batch.manifest import MANIFEST_NAME, LoadedCandidate, ManifestInvalid, load_manifest
+from service.batch.manifest import LoadedCandidate, ManifestInvalid, load_manifest
 from service.payloads import PayloadInvalid
 from service.rendering import validate
 
@@ -107,7 +107,7 @@ async def check_batch_upload(
         await run_sync(_save_upload, file, upload_path, service.max_upload_bytes)
         base = await run_sync(extract_zip, upload_path, Path(tmp) / "input")
         try:
-            return await run_sync(check_batch, base / MANIFEST_NAME)
+            return await run_sync(check_batch, manifest_of(base))
         except ManifestInvalid as exc:
             raise ProblemError(422, exc.code, "批量清单不可用", f"批量清单不可用，共 {len(exc.errors)} 处错误。",
                                errors=exc.errors) from None  # fmt: skip

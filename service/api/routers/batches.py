@@ -1,4 +1,4 @@
-"""/v1/batches: a city's batch as one ZIP upload (manifest.json + files), run in the background, resumable.
+"""/v1/batches: a city's batch as one ZIP upload (manifest.json or list.xlsx + files), run in the background.
 
     POST   /v1/batches               multipart `file` = ZIP → 202 {id, state, …}, Location: /v1/batches/{id}
     GET    /v1/batches/{id}          state, total / done / failed, per-candidate status and errors
@@ -31,6 +31,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel, Field
 
 from service.api.problems import FieldErrorModel, ProblemError, problem_responses
+from service.batch.candidate_list import LIST_NAMES, manifest_in
 from service.batch.jobs import BatchJob
 from service.batch.manifest import MANIFEST_NAME, ManifestInvalid, load_manifest
 from service.batch.pipeline import run_job
@@ -49,7 +50,10 @@ MAX_ENTRIES = 5000
 MAX_UNCOMPRESSED = 2048 * MiB
 MAX_RATIO = 200  # a member expanding more than 200× is treated as a ZIP bomb
 ZIP = "application/zip"
-UPLOAD_DESCRIPTION = "ZIP：根目录（或唯一的顶层文件夹）中有 manifest.json，以及清单引用的数据和附件文件"
+UPLOAD_DESCRIPTION = (
+    "ZIP：根目录（或唯一的顶层文件夹）中有批量清单 manifest.json 或候选名单 list.xlsx（docgen batch --template-xlsx），"
+    "以及清单引用的数据（JSON 或填报工作簿 .xlsx）和附件文件"
+)
 
 
 # --- the service behind the router ------------------------------------------------------------------------------
@@ -236,12 +240,20 @@ def extract_zip(archive: Path, target: Path) -> Path:
             dest.parent.mkdir(parents=True, exist_ok=True)
             with zf.open(info) as src, dest.open("wb") as out:
                 shutil.copyfileobj(src, out, 1 << 20)
-    if (target / MANIFEST_NAME).is_file():
+    if manifest_in(target) is not None:
         return target
-    found = sorted(p.parent for p in target.glob(f"*/{MANIFEST_NAME}"))
+    found = sorted(p for p in target.iterdir() if p.is_dir() and manifest_in(p) is not None)
     if len(found) == 1:
         return found[0]
-    raise _bad_zip(f"ZIP 的根目录（或唯一的顶层文件夹）中应有 {MANIFEST_NAME}。")
+    raise _bad_zip(f"ZIP 的根目录（或唯一的顶层文件夹）中应有 {MANIFEST_NAME} 或候选名单 {LIST_NAMES[0]}。")
+
+
+def manifest_of(base: Path) -> Path:
+    """The manifest of an extracted upload (`extract_zip` made sure there is one): manifest.json or list.xlsx."""
+    path = manifest_in(base)
+    if path is None:
+        raise _bad_zip(f"ZIP 的根目录（或唯一的顶层文件夹）中应有 {MANIFEST_NAME} 或候选名单 {LIST_NAMES[0]}。")
+    return path
 
 
 # --- endpoints -------------------------------------------------------------------------------------------------
@@ -278,7 +290,8 @@ async def create_batch(
         base = await anyio.to_thread.run_sync(extract_zip, upload_path, storage.input_dir(job_id))
         upload_path.unlink()
         try:
-            manifest = await anyio.to_thread.run_sync(load_manifest, base / MANIFEST_NAME)
+            manifest_path = manifest_of(base)
+            manifest = await anyio.to_thread.run_sync(load_manifest, manifest_path)
         except ManifestInvalid as exc:
             raise ProblemError(422, exc.code, "批量清单不可用", f"批量清单不可用，共 {len(exc.errors)} 处错误。",
                                errors=exc.errors) from None  # fmt: skip
@@ -286,9 +299,9 @@ async def create_batch(
         storage.discard(job_id)
         raise
     out_dir = storage.output_dir(job_id)
-    service.store.create_job(job_id, base / MANIFEST_NAME, out_dir, workers=service.workers)
+    service.store.create_job(job_id, manifest_path, out_dir, workers=service.workers)
     service.store.sync_candidates(job_id, candidate_rows(manifest))
-    service.runner.submit(BatchJob(job_id, base / MANIFEST_NAME, out_dir, service.workers))
+    service.runner.submit(BatchJob(job_id, manifest_path, out_dir, service.workers))
     status = _status_or_404(service, job_id)
     location = f"{router.prefix}/{job_id}"
     return JSONResponse(status_body(status), status_code=202, headers={"Location": location})

@@ -27,8 +27,8 @@ function showUpload(main) {
   const checkArea = h("div", { id: "batch-check", "aria-live": "polite" });
   const startButton = h("button", { type: "button", class: "primary", id: "start-batch", disabled: true }, "开始生成");
   const drop = h("div", { class: "drop-zone" },
-    h("label", { for: "batch-file" }, "批量材料 ZIP（根目录有 manifest.json，以及清单引用的数据和附件）"), input,
-    h("p", { class: "muted" }, "也可以把 ZIP 文件拖到这里。"));
+    h("label", { for: "batch-file" }, "批量材料 ZIP（根目录有 manifest.json 或候选名单 list.xlsx，以及清单引用的数据和附件）"), input,
+    h("p", { class: "muted", id: "batch-file-hint" }, "候选名单 list.xlsx 可代替 manifest.json：每行一个申报对象，空白名单用 docgen batch --template-xlsx list.xlsx 生成；申请书数据可以是 JSON 或填报工作簿（.xlsx），错误会指出到单元格。也可以把 ZIP 文件拖到这里。"));
   const check = async (file) => {
     chosen = file;
     startButton.disabled = true;
@@ -145,6 +145,8 @@ function showJob(main, jobId) {
     return button;
   };
   const summaryButton = downloadMember("download-summary", "下载推荐汇总表（PDF）", /推荐汇总表[^/]*\.pdf$/, "application/pdf");
+  const summaryXlsxButton = downloadMember("download-summary-xlsx", "下载推荐汇总表（Excel）", /推荐汇总表[^/]*\.xlsx$/,
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
   const reportButton = downloadMember("download-report", "下载报告（报告.txt）", /(^|\/)报告\.txt$/, "text/plain");
 
   function render(status) {
@@ -159,7 +161,7 @@ function showJob(main, jobId) {
       h("td", {}, c.reused ? "沿用已有结果" : "", errorList(c.errors)))));
     const finished = ["completed", "completed_with_failures", "failed", "cancelled"].includes(status.state);
     const downloadable = ["completed", "completed_with_failures"].includes(status.state);
-    actions.replaceChildren(...(finished ? [] : [cancelButton]), ...(downloadable ? [downloadZip, summaryButton, reportButton] : []),
+    actions.replaceChildren(...(finished ? [] : [cancelButton]), ...(downloadable ? [downloadZip, summaryButton, summaryXlsxButton, reportButton] : []),
       h("a", { href: "#/batch", class: "button" }, "提交新的批量任务"));
     if (status.error) errorBox.replaceChildren(h("div", { class: "notice error" }, status.error.message || JSON.stringify(status.error)));
     return finished;
