@@ -77,11 +77,13 @@ bench: install
 	$(PY) bench/batch.py
 	$(PY) bench/load.py
 
-# Long profile of the attachment fuzzer (`make test` runs the fast one: 40 mutants per seed).
+# Long profiles of the attachment fuzzer (`make test` runs the fast one: 40 mutants per seed) and of the payload
+# schema fuzzer (`make test`: 4 payloads per template; here 150).
 FUZZ_CASES ?= 400
 .PHONY: fuzz soak
 fuzz: install
 	DOCGEN_FUZZ_CASES=$(FUZZ_CASES) $(VENV)/bin/pytest tests/hostile/test_attachment_fuzz.py -q -s
+	DOCGEN_FUZZ_PROFILE=long $(VENV)/bin/pytest tests/hostile/test_schema_fuzz.py -q -s
 
 # Mixed traffic against one server on loopback, RSS per minute (README: 长时间运行（soak）).
 SOAK_MINUTES ?= 10

@@ -48,6 +48,8 @@ _BUILTIN: dict[str, tuple[str, str]] = {
     "int_type": ("wrong_type", "应为整数"),
     "int_parsing": ("wrong_type", "应为整数"),
     "int_from_float": ("wrong_type", "应为整数，不能有小数"),
+    "int_parsing_size": ("out_of_range", "数值过大"),
+    "decimal_whole_digits": ("out_of_range", "整数部分位数过多"),
     "float_type": ("wrong_type", "应为数字"),
     "float_parsing": ("wrong_type", "应为数字"),
     "decimal_type": ("wrong_type", "应为数字"),
@@ -91,6 +93,8 @@ def from_validation_error(exc: ValidationError, model: type[BaseModel] | None = 
         elif kind == "value_error":
             # A plain ValueError of one of our validators: its text is the (Chinese) reason.
             code, message = "invalid_value", str(ctx.get("error") or err["msg"]).removeprefix("Value error, ")
+            if message.isascii():  # a library's English, not one of our reasons
+                message = "取值无效"
         elif kind in _BUILTIN:
             code, template = _BUILTIN[kind]
             try:
@@ -98,8 +102,11 @@ def from_validation_error(exc: ValidationError, model: type[BaseModel] | None = 
             except (KeyError, IndexError):
                 message = template
         else:
-            # Our own PydanticCustomError types already carry a stable code and a Chinese message.
+            # Our own PydanticCustomError types already carry a stable code and a Chinese message; a pydantic
+            # type not listed above would carry English, which users never see.
             code, message = kind, err["msg"]
+            if message.isascii():
+                message = "取值无效"
         # A union/tagged member can add its own segment to the path; keep only real field names.
         loc = tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or p.startswith("function-"))))
         out.append(FieldError(json_path(loc), label_for(model, loc), code, message))

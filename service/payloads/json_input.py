@@ -10,6 +10,7 @@ parser (validation, serialization) recurses deeply either.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from service.errors import DocgenError, ErrorKind
@@ -46,17 +47,25 @@ def _line_col(text: str, pos: int) -> tuple[int, int]:
     return line, pos - (text.rfind("\n", 0, pos) + 1) + 1
 
 
-def _too_deep(value: Any) -> bool:
-    """Whether containers nest deeper than MAX_JSON_DEPTH (iteratively: the check itself must not recurse)."""
+def _walk(value: Any) -> str | None:
+    """What is wrong with the parsed value, iteratively (the check itself must not recurse): "deep" when
+    containers nest deeper than MAX_JSON_DEPTH, "surrogate" when a string holds a lone surrogate (a "\\ud800"
+    escape: not a character, and it cannot be written as UTF-8 into a form, a file name or a message)."""
     stack: list[tuple[Any, int]] = [(value, 1)]
     while stack:
         node, depth = stack.pop()
-        if isinstance(node, dict | list):
+        if isinstance(node, str):
+            if _SURROGATE.search(node):
+                return "surrogate"
+        elif isinstance(node, dict | list):
             if depth > MAX_JSON_DEPTH:
-                return True
-            children = node.values() if isinstance(node, dict) else node
-            stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
-    return False
+                return "deep"
+            children = [*node.keys(), *node.values()] if isinstance(node, dict) else node
+            stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list | str))
+    return None
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _deep_error(what: str) -> JsonInputError:
@@ -90,8 +99,13 @@ def load_json(source: str | bytes, what: str = "请求体") -> Any:
         ) from None
     except RecursionError:
         raise _deep_error(what) from None
-    if _too_deep(value):
+    problem = _walk(value)
+    if problem == "deep":
         raise _deep_error(what)
+    if problem == "surrogate":
+        raise JsonInputError(
+            f"{what}含有无法编码的字符（孤立的 Unicode 代理项，如 \\ud800），请删除后重试。", code="invalid_characters"
+        )
     return value
 
 
