@@ -1,5 +1,6 @@
 """Rendering an uploaded template version: what validates its payload (the built-in model for an override of a
-built-in form, else the template's JSON Schema), the context it gets, and the isolated render."""
+built-in form, else the template's JSON Schema), the context it gets, and the isolated render. The store and its
+records are passed in, typed loosely: the store imports this module on upload, so this one does not import it."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from service.payloads import PayloadInvalid
 from service.rendering.catalog import CATALOG, TemplateSpec
 from service.templates.errors import TemplateRejected, TemplateVersionError
 from service.templates.sandbox import render_isolated
-from service.templates.store import TemplateStore, TemplateVersion
 
 
 @dataclass(frozen=True)
@@ -113,14 +113,14 @@ def test_render(template_id: str, data: bytes, target: Target, schema: dict[str,
     return sample
 
 
-def render_version(store: TemplateStore, record: TemplateVersion, payload: Any) -> tuple[bytes, str]:
+def render_version(store: Any, record: Any, payload: Any) -> tuple[bytes, str]:
     """(.docx bytes, applicant) of a payload rendered with one uploaded version, in the isolated process."""
     target = Target(CATALOG.get(record.template_id), record.schema)
     context, properties, applicant = context_for(target, payload)
     return render_isolated(store.source(record), record.template_id, context, properties), applicant
 
 
-def pick(store: TemplateStore, template_id: str, version: str | None) -> TemplateVersion | None:
+def pick(store: Any, template_id: str, version: str | None) -> Any:
     """The version to render (see `TemplateStore.resolve`); a built-in id without uploads gives None."""
     record = store.resolve(template_id, version)
     if record is None and template_id not in CATALOG:
