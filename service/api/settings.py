@@ -91,9 +91,13 @@ class Settings(BaseSettings):
         "local", description="单文档 PDF 转换在哪里进行：local（本进程的 LibreOffice 进程池）或 celery（转换队列）"
     )
     task_soft_time_limit: float = Field(
-        600.0, gt=0, description="一个分布式任务（一个申报对象或汇总步骤）的软时间限制（秒），超过后按可重试错误处理"
+        600.0,
+        gt=0,
+        description="一个分布式任务（一个申报对象或汇总步骤）的软时间限制（秒），超过后重试（worker --pool prefork）",
     )
-    task_time_limit: float = Field(900.0, gt=0, description="一个分布式任务的硬时间限制（秒），超过后终止执行进程")
+    task_time_limit: float = Field(
+        900.0, gt=0, description="一个分布式任务的硬时间限制（秒），超过后终止执行进程（worker --pool prefork）"
+    )
     task_max_retries: int = Field(5, ge=0, le=50, description="繁忙、超时、执行进程丢失时分布式任务的最多重试次数")
     visibility_timeout: float = Field(
         3600.0, gt=0, description="Redis 代理：已取走但未确认的任务在多少秒后重新投递（应大于最长任务时间）"
