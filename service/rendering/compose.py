@@ -50,7 +50,7 @@ from service.payloads.official_document import (
 from service.payloads.registry import DOCUMENT_TITLES
 from service.rendering import ooxml_order
 from service.rendering.docx_merge import ComposeError, DocumentMerger, save_deterministic
-from service.rendering.engine import TEMPLATES
+from service.rendering.engine import TEMPLATES, intermediate_documents
 from service.rendering.titles import document_title
 from service.rendering.values import Blank
 
@@ -399,7 +399,8 @@ def compose_document(doc: _Document | Blank, render: Render) -> Document:
 def compose_official_document(doc: OfficialDocument | Blank, render: Render) -> bytes:
     """`render("official_document", …)`: the composed 公文 as deterministic .docx bytes; its title (PDF Title
     after conversion) is the notice's own."""
-    master = compose_document(doc, render)
+    with intermediate_documents():
+        master = compose_document(doc, render)
     kind = DOCUMENT_TITLES[TEMPLATE_ID]
     title = document_title(TEMPLATE_ID, None if isinstance(doc, Blank) else doc)
     creator = "" if isinstance(doc, Blank) else doc.applicant_name()

@@ -27,6 +27,8 @@ from service.rendering import ooxml_order
 from service.rendering.values import clean_text
 
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_R_PREFIX = f"{{{R_NS}}}"
+_SECT_PR = qn("w:sectPr")
 
 
 class ComposeError(DocgenError):
@@ -187,11 +189,14 @@ class DocumentMerger:
 
     def _carry_relationships(self, part: Document, el: etree._Element) -> None:
         """Images and hyperlinks referenced by the copied content, re-related in the master package."""
+        # section references are replaced by the notice's footers
+        # (a set of the elements themselves: lxml returns the same proxy for a node while one is referenced)
+        in_sections = {node for sect in el.iter(_SECT_PR) for node in sect.iter()}
         for node in el.iter():
-            if any(a.tag == qn("w:sectPr") for a in node.iterancestors()) or node.tag == qn("w:sectPr"):
-                continue  # section references are replaced by the notice's footers
+            if not node.attrib or node in in_sections:
+                continue
             for attr, rid in list(node.attrib.items()):
-                if not attr.startswith(f"{{{R_NS}}}"):
+                if not attr.startswith(_R_PREFIX):
                     continue
                 rel = part.part.rels.get(rid)
                 if rel is None:
@@ -274,6 +279,8 @@ class DocumentMerger:
 
 
 _STYLE_REFS = ("w:pStyle", "w:rStyle", "w:tblStyle")
+_STYLE = qn("w:style")
+_STYLE_ID = qn("w:styleId")
 _STYLE_LINKS = ("w:basedOn", "w:next", "w:link")
 _STYLE_NOISE = (
     "w:name",
@@ -306,6 +313,7 @@ class _StyleMerger:
         self.composer = composer
         self.mapping: dict[str, str] = {}
         self.num_mapping: dict[str, str] = {}
+        self._indexes: dict[int, dict[str | None, etree._Element]] = {}
         self.default_paragraph = self._default_id(self.part_styles, "paragraph")
         self.master_default_paragraph = self._default_id(self.master_styles, "paragraph")
         if _canonical_defaults(master) != _canonical_defaults(part):
@@ -319,7 +327,21 @@ class _StyleMerger:
         return None
 
     def _find(self, styles: etree._Element, style_id: str) -> etree._Element | None:
-        return next((s for s in styles.iter(qn("w:style")) if s.get(qn("w:styleId")) == style_id), None)
+        # The first style with the id, as a scan would find it; indexed once per styles element (a scan per
+        # reference was a tenth of the composition time). Styles appended later go through `_add`.
+        index = self._indexes.get(id(styles))
+        if index is None:
+            index = {}
+            for s in styles.iter(_STYLE):
+                index.setdefault(s.get(_STYLE_ID), s)
+            self._indexes[id(styles)] = index
+        return index.get(style_id)
+
+    def _add(self, style: etree._Element) -> None:
+        self.master_styles.append(style)
+        index = self._indexes.get(id(self.master_styles))
+        if index is not None:
+            index.setdefault(style.get(_STYLE_ID), style)
 
     def map(self, style_id: str) -> str:
         if style_id in self.mapping:
@@ -339,7 +361,7 @@ class _StyleMerger:
             num_id.set(qn("w:val"), self.composer.copy_numbering(self.part, num_id.get(qn("w:val")), self.num_mapping))
         existing = self._find(self.master_styles, style_id)
         if existing is None:
-            self.master_styles.append(copy)
+            self._add(copy)
             return style_id
         if _canonical_style(existing) == _canonical_style(copy):
             return style_id
@@ -350,7 +372,7 @@ class _StyleMerger:
         name = copy.find(qn("w:name"))
         if name is not None:
             name.set(qn("w:val"), f"{name.get(qn('w:val'))} (附件 {self.composer._style_suffix})")
-        self.master_styles.append(copy)
+        self._add(copy)
         self.mapping[style_id] = new_id
         return new_id
 

@@ -9,11 +9,14 @@ template and payload, same bytes (fixed entry order, timestamps and document pro
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import hashlib
 import io
 import re
 import threading
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,7 +28,7 @@ from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from lxml import etree
 
 from service.errors import DocgenError, ErrorKind
-from service.output.zips import FIXED_ZIP_TIME, ZipWriter
+from service.output.zips import COMPRESS_LEVEL, FIXED_ZIP_TIME, ZipWriter
 from service.rendering.values import FILTERS, GLOBALS, clean_text, finalize
 
 # Parts of a .docx that may hold template tags.
@@ -93,6 +96,22 @@ def _unescape_tags(xml: str) -> str:
     return _TAG.sub(fix, xml)
 
 
+# A composed document (公文) renders its parts to .docx bytes only to open them again at once: those
+# intermediate ZIPs are not compressed (deflate was a fifth of the composition time). The composed result is
+# re-zipped on save, so its bytes do not depend on this.
+_INTERMEDIATE: contextvars.ContextVar[bool] = contextvars.ContextVar("docgen_intermediate_render", default=False)
+
+
+@contextlib.contextmanager
+def intermediate_documents() -> Iterator[None]:
+    """Renders inside this block produce uncompressed .docx bytes, for documents that are opened at once."""
+    token = _INTERMEDIATE.set(True)
+    try:
+        yield
+    finally:
+        _INTERMEDIATE.reset(token)
+
+
 @dataclass(frozen=True)
 class _Entry:
     name: str
@@ -127,7 +146,8 @@ class PreparedTemplate:
         out = io.BytesIO()
         # The template's entry order ([Content_Types].xml first), each entry with a fresh ZipInfo: the prepared
         # entries are shared by every thread rendering this template.
-        with ZipWriter(out, FIXED_ZIP_TIME) as archive:
+        level = 0 if _INTERMEDIATE.get() else COMPRESS_LEVEL
+        with ZipWriter(out, FIXED_ZIP_TIME, compresslevel=level) as archive:
             for entry in self._entries:
                 data = entry.data
                 if entry.template is not None:
