@@ -275,7 +275,7 @@ def _check_compiles(report: LintReport, data: bytes) -> None:
 
 def _failing_paragraph(data: bytes, part_name: str) -> tuple[Any, int] | None:
     """The first paragraph of the part with a {{ … }} that does not parse on its own, and its column."""
-    from docxtpl_lint.reader import _part_label, iter_paragraphs
+    from docxtpl_lint.reader import _part_label, iter_paragraphs  # type: ignore[import-untyped]
     from jinja2 import TemplateSyntaxError
 
     from service.rendering.engine import _ENV
@@ -293,7 +293,7 @@ def _failing_paragraph(data: bytes, part_name: str) -> tuple[Any, int] | None:
 
 
 def _docxtpl_lint(data: bytes) -> tuple[list[Any], Any, list[Any]]:
-    from docxtpl_lint.core import analyse, lint_path, scan_tags
+    from docxtpl_lint.core import analyse, lint_path, scan_tags  # type: ignore[import-untyped]
     from docxtpl_lint.reader import iter_paragraphs
 
     from service.rendering.values import FILTERS
@@ -444,7 +444,7 @@ def _schema_paths(schema: dict[str, Any], prefix: str = "") -> tuple[set[str], s
         if schema.get("additionalProperties") not in (None, False) and prefix:
             declared.add(prefix + ".*")
     elif kind == "array":
-        items = schema.get("items") if isinstance(schema.get("items"), dict) else {}
+        items: dict[str, Any] = schema["items"] if isinstance(schema.get("items"), dict) else {}
         path = prefix + "[]"
         declared.add(path)
         d, le = _schema_paths(items, path)

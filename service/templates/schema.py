@@ -66,7 +66,7 @@ def sample_from_schema(schema: dict[str, Any], name: str = "") -> Any:
     if kind == "object" or "properties" in schema:
         return {k: sample_from_schema(v, k) for k, v in (schema.get("properties") or {}).items()}
     if kind == "array":
-        items = schema.get("items") if isinstance(schema.get("items"), dict) else {}
+        items: dict[str, Any] = schema["items"] if isinstance(schema.get("items"), dict) else {}
         count = max(2, int(schema.get("minItems", 0)))
         return [sample_from_schema(items, name) for _ in range(count)]
     if kind in ("integer", "number"):
@@ -78,8 +78,8 @@ def sample_from_schema(schema: dict[str, Any], name: str = "") -> Any:
 
 def check_schema(schema: Any) -> str | None:
     """Why `schema` is not a usable JSON Schema, or None."""
-    from jsonschema import Draft202012Validator
-    from jsonschema.exceptions import SchemaError
+    from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
+    from jsonschema.exceptions import SchemaError  # type: ignore[import-untyped]
 
     if not isinstance(schema, dict):
         return "Schema 必须是 JSON 对象。"
