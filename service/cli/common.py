@@ -3,13 +3,14 @@ file atomically. Group modules import these from here, never from another group 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import typer
 
 from service.cli.console import err_console
+from service.payloads.json_input import JsonInputError
+from service.payloads.json_input import load_json as read_json
 from service.rendering import TemplateSpec, UnknownTemplate, get_template
 
 
@@ -27,13 +28,13 @@ def fail(message: str) -> CliFailure:
 
 def load_json(path: Path) -> Any:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        data = path.read_bytes()
     except FileNotFoundError:
         raise fail(f"找不到文件 {path}") from None
-    except UnicodeDecodeError:
-        raise fail(f"{path} 不是 UTF-8 编码的文本文件") from None
-    except json.JSONDecodeError as exc:
-        raise fail(f"{path} 不是合法的 JSON：第 {exc.lineno} 行第 {exc.colno} 列，{exc.msg}") from None
+    try:
+        return read_json(data, str(path))
+    except JsonInputError as exc:
+        raise fail(exc.message) from None
 
 
 def spec_or_fail(template_id: str) -> TemplateSpec:

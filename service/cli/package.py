@@ -8,7 +8,6 @@ the reason, exits with status 1 and writes nothing (the package is built in memo
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from service.cli.console import console, err_console
 from service.cli.errors import exit_for
 from service.cli.fields import print_field_errors
 from service.errors import DocgenError
+from service.payloads.json_input import JsonInputError, load_json
 
 APPLICATION_TEMPLATES = ("park_application", "enterprise_application")
 
@@ -40,15 +40,18 @@ def _fail(message: str, code: str | None = None) -> typer.Exit:
 
 def _load_payload(path: Path) -> Any:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        data = path.read_bytes()
     except FileNotFoundError:
         raise _fail(f"找不到数据文件 {path}", "payload_missing") from None
+    try:
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise _fail(f"{path} 不是 UTF-8 编码的文本文件", "payload_not_utf8") from None
-    except json.JSONDecodeError as exc:
-        raise _fail(
-            f"{path} 不是合法的 JSON：第 {exc.lineno} 行第 {exc.colno} 列，{exc.msg}", "payload_not_json"
-        ) from None
+    try:
+        return load_json(text, str(path))
+    except JsonInputError as exc:
+        code = {"malformed_json": "payload_not_json"}.get(exc.code, exc.code)
+        raise _fail(exc.message, code) from None
 
 
 def infer_template(payload: Any) -> tuple[str | None, dict[str, list[Any]]]:
