@@ -111,17 +111,42 @@ def open_store(settings: Any) -> BatchStore:
 
 
 def _survive_broker_restarts() -> None:
-    """Keep the worker alive when Redis restarts while it holds a task.
+    """Keep the worker alive when Redis restarts while it runs tasks (kombu 5.7's Redis transport stops the
+    worker with "Unrecoverable error: AttributeError" in both places below).
 
-    On a lost connection kombu closes the channel, and closing a Redis channel puts its unacknowledged messages
-    back at once — through a connection that is already gone, which raises AttributeError and stops the worker
-    ("Unrecoverable error", kombu 5.7). Those messages are safe without it: Redis keeps them in its unacked
-    index and any worker restores them after the visibility timeout, and with acks_late and prefetch 1 a warm
-    shutdown leaves none behind (the running tasks finish first). So the restore-on-close is switched off.
+    After a lost connection the worker reconnects on a new channel, but a task that was running still holds its
+    message from the old, closed channel: acknowledging it there, and closing that channel (which puts its
+    unacknowledged messages back at once), go through a connection that no longer exists. Both are safe to skip:
+    the message stays in Redis's unacked index and any worker delivers it again after the visibility timeout, where
+    the task finds its work recorded and ends at once (tasks are idempotent). With acks_late and prefetch 1 a warm
+    shutdown leaves nothing unacknowledged, so the restore-on-close is not needed either.
     """
     from kombu.transport import redis as kombu_redis
 
-    kombu_redis.QoS.restore_at_shutdown = False
+    qos = kombu_redis.QoS
+    if getattr(qos, "_docgen_guarded", False):
+        return
+    qos.restore_at_shutdown = False
+    ack, reject = qos.ack, qos.reject
+
+    def closed(self: Any) -> bool:
+        connection = getattr(self.channel, "connection", None)
+        return connection is None or getattr(connection, "client", None) is None
+
+    def guarded_ack(self: Any, delivery_tag: Any) -> None:
+        if closed(self):
+            log.warning("消息代理连接已重建，旧连接上的确认跳过，任务将在可见性超时后重投 (ack on closed channel)")
+            return
+        ack(self, delivery_tag)
+
+    def guarded_reject(self: Any, delivery_tag: Any, requeue: bool = False) -> None:
+        if closed(self):
+            log.warning("消息代理连接已重建，旧连接上的拒绝跳过，任务将在可见性超时后重投 (reject on closed channel)")
+            return
+        reject(self, delivery_tag, requeue=requeue)
+
+    qos.ack, qos.reject = guarded_ack, guarded_reject
+    qos._docgen_guarded = True
 
 
 def run_worker(
