@@ -163,15 +163,13 @@ def _find_layout(ws: Any, sheet: _Sheet) -> list[FieldError]:
         label = _norm(ws.cell(row, 1).value).removesuffix("：").removesuffix(":")
         if label in labels and labels[label] not in sheet.head_cells:
             sheet.head_cells[labels[label]] = f"{sheet.name}!B{row}"
-        if "类型" in texts or "申报类别" in texts:
-            if any(_norm(a) in texts for c in COLUMNS if c.key == "priority" for a in (c.header, *c.aliases)):
-                sheet.header_row = row
-                for column in COLUMNS:
-                    for text in (column.header, *column.aliases):
-                        if _norm(text) in texts:
-                            sheet.columns[column.key] = texts[_norm(text)]
-                            break
-                break
+        known = [c for c in COLUMNS if any(_norm(t) in texts for t in (c.header, *c.aliases))]
+        if len(known) >= 3:  # the header row: several known column headers (one may be misspelt)
+            sheet.header_row = row
+            for column in known:
+                text = next(t for t in (column.header, *column.aliases) if _norm(t) in texts)
+                sheet.columns[column.key] = texts[_norm(text)]
+            break
     if not sheet.header_row:
         return [_cell_error(f"{sheet.name}!A1", "$.candidates", "申报对象", "list_header_missing",
                             "找不到名单的表头行（应有“类型”“优先级”“申请书数据文件”等列，请使用 docgen batch "
