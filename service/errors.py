@@ -65,6 +65,12 @@ The hierarchy (class → kind → codes):
 - `service.excel.safety.WorkbookRefused` → invalid, limit for the size code → ``workbook_refused``,
   ``workbook_not_xlsx``, ``workbook_has_macros``, ``workbook_external_links``, ``workbook_not_docgen``,
   ``workbook_template_mismatch``, ``workbook_version_mismatch``, ``workbook_too_large`` (limit)
+- `service.api.embedding.webhooks.WebhookRefused` → invalid → ``webhook_url_refused`` (scheme, host not on the
+  allow-list, private or loopback address); `WebhookSecretMissing` → invalid → ``webhook_secret_missing``
+- The embedding kit's answers at the HTTP edge (`service.api.embedding`): 400 ``idempotency_key_invalid``; 403
+  ``link_invalid``, ``link_expired``; 404 ``job_not_found``; 409 ``idempotency_key_in_progress``, ``job_finished``,
+  ``job_not_finished``, ``job_not_succeeded``; 410 ``job_result_expired``; 422 ``idempotency_key_mismatch``; 429
+  ``rate_limited``, ``concurrency_limited``
 - `DocgenError` raised directly by the CLI → invalid → ``file_missing``, ``payload_missing``,
   ``format_unsupported``
 - `service.api.problems.ProblemError` → kind from its HTTP status → the API's own codes, an answer already

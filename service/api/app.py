@@ -27,6 +27,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from service.api import embedding
 from service.api.dependencies import TEMPLATE_IDS, Runtime, payload_components, require_api_key
 from service.api.logging import configure_logging, new_request_id, reset_request_id, set_request_id
 from service.api.metrics import Metrics
@@ -248,9 +249,11 @@ def create_app(settings: Settings | None = None, *, pool: Any = None) -> FastAPI
             resumed = await run_sync(batches.resume_unfinished_jobs, app, settings, runtime.converter, runner)
             if resumed:
                 log.info("继续未完成的批量任务 (resuming batch jobs): %s", ", ".join(resumed))
+            await embedding.start(app)  # after the batch service: batch webhooks watch its jobs
             try:
                 yield
             finally:
+                await embedding.stop(app)
                 await run_sync(batches.stop_batch_service, app)
         finally:
             await runtime.stop_pool()
@@ -271,7 +274,9 @@ def create_app(settings: Settings | None = None, *, pool: Any = None) -> FastAPI
 
     # With API keys configured (only then) /v1/* require X-API-Key, and the OpenAPI says so.
     secured: dict[str, Any] = (
-        {"dependencies": [Depends(require_api_key)], "responses": problem_responses(401)} if settings.api_keys else {}
+        {"dependencies": [Depends(require_api_key)], "responses": problem_responses(401)}
+        if settings.api_keys or settings.api_keys_file
+        else {}
     )
     app.include_router(health.router)
     app.include_router(docs.router)
@@ -298,10 +303,30 @@ def create_app(settings: Settings | None = None, *, pool: Any = None) -> FastAPI
             ProblemCORSMiddleware,
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "POST", "OPTIONS"],
-            allow_headers=["Content-Type", "X-API-Key", "X-Request-ID", "If-None-Match"],
-            expose_headers=["Content-Disposition", "ETag", "Retry-After", "X-Request-ID"],
+            allow_headers=[
+                "Content-Type",
+                "X-API-Key",
+                "X-Request-ID",
+                "If-None-Match",
+                "Idempotency-Key",
+                "Prefer",
+                "X-Webhook-URL",
+            ],
+            expose_headers=[
+                "Content-Disposition",
+                "ETag",
+                "Retry-After",
+                "X-Request-ID",
+                "Location",
+                "Preference-Applied",
+                "RateLimit",
+                "RateLimit-Policy",
+                "Idempotent-Replayed",
+            ],
             max_age=600,
         )
+    # Async jobs, Idempotency-Key, per-key limits: inside the body limits, so the bodies it reads are bounded.
+    runtime.render_cache = embedding.install(app, settings, metrics, secured).cache
     app.add_middleware(
         BodyLimitMiddleware,
         default=settings.max_body_bytes,
@@ -323,7 +348,7 @@ def create_app(settings: Settings | None = None, *, pool: Any = None) -> FastAPI
             for name, sub in {**openapi_components(), **payload_components()}.items():
                 if components.setdefault(name, sub) != sub:
                     raise RuntimeError(f"two different schemas are named {name} in the OpenAPI components")
-            app.openapi_schema = schema
+            app.openapi_schema = embedding.adjust_openapi(schema)
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

@@ -106,7 +106,48 @@ class Settings(BaseSettings):
         64, ge=0, description="convert 队列中等待的转换数上限；超过时单文档转换返回 503 和 Retry-After"
     )
 
-    @field_validator("api_keys", "cors_origins", mode="before")
+    # --- embedding in a portal (README "嵌入门户"): async jobs, webhooks, idempotency, signed links, keys, cache ---
+    api_keys_file: Path | None = Field(
+        None,
+        description="具名 API 密钥文件（JSON：名称、密钥的 SHA-256、每分钟请求数、并发数、Webhook 密钥），"
+        "修改后无需重启即生效；与 DOCGEN_API_KEYS 可同时使用",
+    )
+    async_workers: int = Field(2, ge=1, le=64, description="同时执行的异步任务数（Prefer: respond-async）")
+    job_result_ttl: float = Field(86400.0, gt=0, description="异步任务结果的保留时间（秒），过期后删除")
+    idempotency_ttl: float = Field(86400.0, gt=0, description="Idempotency-Key 的保留时间（秒），过期后可重新使用")
+    link_ttl: float = Field(3600.0, gt=0, description="签名下载链接的默认有效期（秒）")
+    signing_secret: SecretStr = Field(
+        SecretStr(""),
+        description="签名下载链接的服务器密钥；为空时在存储目录生成 embedding/signing.key（多副本部署须设置同一密钥）",
+    )
+    render_cache_bytes: int = Field(
+        256 * MiB, ge=0, description="渲染结果缓存的大小上限（字节，按模板版本 + 数据 + 格式寻址）；0 表示不缓存"
+    )
+    webhook_secret: SecretStr = Field(
+        SecretStr(""), description="Webhook 签名密钥（whsec_…）；具名 API 密钥可各自设置，未设置时用此值"
+    )
+    webhook_allowed_hosts: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="允许的 Webhook 主机（如 portal.example.cn、*.example.cn），逗号分隔；为空时允许任何公网主机",
+    )
+    webhook_allowed_networks: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="允许作为 Webhook 目标的私有或回环网段（如 10.1.0.0/16），逗号分隔；为空时拒绝全部私有地址",
+    )
+    webhook_retry_delays: Annotated[list[float], NoDecode] = Field(
+        default_factory=lambda: [5.0, 300.0, 1800.0, 7200.0, 18000.0, 36000.0, 36000.0],
+        description="Webhook 投递失败后各次重试前的等待时间（秒），逗号分隔（默认约 24 小时内重试 7 次）",
+    )
+    webhook_timeout: float = Field(10.0, gt=0, description="一次 Webhook 投递的超时时间（秒）")
+
+    @field_validator(
+        "api_keys",
+        "cors_origins",
+        "webhook_allowed_hosts",
+        "webhook_allowed_networks",
+        "webhook_retry_delays",
+        mode="before",
+    )
     @classmethod
     def _split_commas(cls, value: Any) -> Any:
         if isinstance(value, str):

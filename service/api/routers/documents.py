@@ -103,13 +103,20 @@ async def create_document(
     headers = {"ETag": etag, "Cache-Control": "no-cache"}
     if etag_matches(if_none_match, etag):
         return Response(status_code=304, headers=headers)
-    data = await runtime.render(spec.id, validated)
     applicant = validated.model.applicant_name()
-    if fmt != "docx":
-        from service.rendering.titles import document_title
+    # The ETag already hashes template version, format and payload: it addresses the render cache too.
+    cached = runtime.render_cache.get(spec.id, etag) if runtime.render_cache is not None else None
+    if cached is not None:
+        data = cached
+    else:
+        data = await runtime.render(spec.id, validated)
+        if fmt != "docx":
+            from service.rendering.titles import document_title
 
-        title = document_title(spec.id, validated)  # a 公文's own 标题, as in its .docx
-        data = await runtime.to_pdf(spec.id, data, pdfa=fmt == "pdfa", title=title, author=applicant)
+            title = document_title(spec.id, validated)  # a 公文's own 标题, as in its .docx
+            data = await runtime.to_pdf(spec.id, data, pdfa=fmt == "pdfa", title=title, author=applicant)
+        if runtime.render_cache is not None:
+            runtime.render_cache.put(etag, data)
     ext = "docx" if fmt == "docx" else "pdf"
     headers["Content-Disposition"] = content_disposition(
         download_name(spec.file_stem, applicant, ext), f"{spec.id}.{ext}"
