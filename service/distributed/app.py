@@ -11,7 +11,7 @@ import os
 from typing import Any
 
 from celery import Celery
-from kombu import Exchange, Queue
+from kombu.entity import Exchange, Queue
 
 BATCH_QUEUE = "docgen.batch"
 """Planning, one task per candidate, the completion step."""

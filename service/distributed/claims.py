@@ -26,24 +26,11 @@ _RELEASE_SQL = "DELETE FROM artifacts WHERE job_id = {job} AND name = {name} AND
 
 def _execute(store: BatchStore, template: str, params: dict[str, Any]) -> int:
     """Run one statement in its own transaction on the store's database; the affected row count."""
-    engine = getattr(store, "engine", None)
-    if engine is not None:  # the SQLAlchemy store
-        from sqlalchemy import text
+    from sqlalchemy import text
 
-        with engine.begin() as conn:
-            result = conn.execute(text(template.format(**{k: f":{k}" for k in params})), params)
-            return int(result.rowcount or 0)
-    names = list(params)
-    sql = template.format(**{k: "?" for k in names})
-    order = [n for n in _placeholders(template) if n in params]
-    with store._tx() as conn:  # type: ignore[attr-defined]
-        return int(conn.execute(sql, [params[n] for n in order]).rowcount)
-
-
-def _placeholders(template: str) -> list[str]:
-    import string
-
-    return [name for _, name, _, _ in string.Formatter().parse(template) if name]
+    with store.engine.begin() as conn:
+        result = conn.execute(text(template.format(**{k: f":{k}" for k in params})), params)
+        return int(result.rowcount or 0)
 
 
 def claim(store: BatchStore, job_id: str, owner: str, *, lease: float) -> bool:

@@ -16,6 +16,7 @@ from service.batch.jobs import BatchJob
 from service.batch.runner import JobRunner, JobStatus
 from service.batch.store import BatchStore, CandidateStatus, JobState
 from service.distributed import tasks
+from service.distributed.app import BATCH_QUEUE
 
 log = logging.getLogger("docgen.distributed")
 
@@ -54,7 +55,7 @@ class CeleryRunner(JobRunner):
                 if ids:
                     self.app.control.revoke(ids)
                 # the completion step marks the rest cancelled once the running candidates are done
-                self.app.send_task(tasks.COMPLETE, args=[job_id, 0], queue=tasks.BATCH_QUEUE)
+                self.app.send_task(tasks.COMPLETE, args=[job_id, 0], queue=BATCH_QUEUE)
         return self.status(job_id)
 
     def shutdown(self, *, wait: bool = True) -> None:
