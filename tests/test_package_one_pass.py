@@ -54,7 +54,7 @@ class WrongApplicationCount(PagePredictor):
 
     def get(self, key: Hashable) -> tuple[int, int] | None:
         value = super().get(key)
-        if value is not None and isinstance(key, tuple) and key[0] == "application":
+        if value is not None and isinstance(key, tuple) and key[0] in ("application", "template"):
             return value[0] + 1, value[1]
         return value
 
@@ -72,10 +72,18 @@ def attachments() -> list[Attachment]:
     ]
 
 
-def build(converter, predictor: PagePredictor | None) -> tuple[Package, int]:
+def build(converter, predictor: PagePredictor | None, data: dict | None = None) -> tuple[Package, int]:
     counting = CountingConverter(converter, get_template(TEMPLATE).title)
-    package = assemble_package(TEMPLATE, payload(), attachments(), converter=counting, predictor=predictor)
+    package = assemble_package(TEMPLATE, data or payload(), attachments(), converter=counting, predictor=predictor)
     return package, counting.application
+
+
+def other_candidate() -> dict:
+    """Another candidate of the same kind: another applicant of the same length, the same layout."""
+    data = payload()
+    data["cover"]["applicant"] = data["cover"]["applicant"].replace("南岭", "北岭")
+    assert data != payload()
+    return data
 
 
 def listed_ranges(package: Package) -> list[tuple[str, int, int]]:
@@ -164,3 +172,22 @@ def test_the_payload_changes_the_prediction_key(cold):
     ]
     assert len(set(keys)) == 3
     assert all(learnt.get(key) is None for key in keys)
+
+
+def test_another_candidate_of_the_template_is_guessed_from_the_last_count(cold, converter):
+    first, _, learnt = cold
+    package, conversions = build(converter, learnt, other_candidate())
+    assert conversions == 1
+    assert package.pages == first.pages
+    assert_ranges_match_the_stamps(package)
+
+
+def test_a_wrong_guess_for_another_candidate_costs_one_more_pass_and_is_corrected(cold, converter):
+    _, _, learnt = cold
+    wrong = WrongApplicationCount()
+    for key in list(learnt._entries):
+        if key[0] == "template":
+            wrong.put(key, learnt.get(key))
+    package, conversions = build(converter, wrong, other_candidate())
+    assert conversions == 2
+    assert_ranges_match_the_stamps(package)

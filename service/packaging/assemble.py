@@ -11,7 +11,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pikepdf
 
@@ -139,6 +139,16 @@ class Package:
         return outputs
 
 
+class ApplicationRenderer(Protocol):
+    """Renders the 申请书 instead of the built-in template file: an uploaded version of the form
+    (`service.templates.rendering.UploadedRenderer`)."""
+
+    @property
+    def version(self) -> str: ...
+
+    def __call__(self, payload: Any, extra: Mapping[str, Any] | None = None) -> bytes: ...
+
+
 class _Timer:
     def __init__(self) -> None:
         self.totals: dict[str, float] = {}
@@ -181,19 +191,23 @@ def assemble_package(
     converter: Converter,
     pdfa: bool = False,
     predictor: PagePredictor | None = PAGE_PREDICTIONS,
+    renderer: ApplicationRenderer | None = None,
 ) -> Package:
     """Build the complete application package (see the module docstring). Raises `PayloadInvalid` for a bad
     payload and `PackageError` (usually `AttachmentError`) for a bad attachment, before writing anything.
     `pdfa`: 完整申报材料.pdf and 申请书.pdf as PDF/A-2b (see `service.packaging.pdfa`); an attachment PDF
     that cannot conform (a font not embedded) is refused with `attachment_font_not_embedded`.
     `predictor`: page counts remembered from earlier packages, so that the 申请书 is usually converted once
-    (see `service.packaging.listing`); None always takes two passes."""
+    (see `service.packaging.listing`); None always takes two passes.
+    `renderer`: renders the 申请书 with another version of the template (an uploaded one); the package records
+    its version. The payload is still validated by the built-in model."""
     from service.payloads import ValidatedPayload
     from service.rendering import get_template, render, validate
 
     report = progress or (lambda _step: None)
     timer = _Timer()
     spec = get_template(template_id)
+    template_version = renderer.version if renderer is not None else spec.version
     validated = payload if isinstance(payload, ValidatedPayload) else validate(template_id, payload)
     model = validated.model
     applicant = model.applicant_name()
@@ -213,6 +227,8 @@ def assemble_package(
             docx_keys[index] = PagePredictor.docx_key(att.read(), pdfa)
 
     def render_docx(refs: list[ItemRefs]) -> bytes:
+        if renderer is not None:
+            return renderer(validated, {"attachments": refs})
         return render(template_id, validated, extra={"attachments": refs})
 
     def convert_application(docx: bytes) -> bytes:
@@ -242,11 +258,18 @@ def assemble_package(
     # The 申请书's page count is predicted from an earlier package with the same inputs: then it is rendered
     # once with its final references. The .docx attachments' page counts are needed for those references;
     # when one is not known yet, the 申请书 waits for the attachments' conversions (one pass instead of two).
-    app_key = PagePredictor.application_key(spec.id, spec.version, model.model_dump_json(), pdfa, listed)
+    # Without an exact match, the count of the last package of the same template with as many listed files
+    # is a guess (a batch of similar candidates): tried only when nothing has to wait for it, since a wrong
+    # guess costs what the two-pass path costs.
+    app_key = PagePredictor.application_key(spec.id, template_version, model.model_dump_json(), pdfa, listed)
+    template_key = ("template", spec.id, spec.version, pdfa, len(listed))
     predicted = predictor.get(app_key) if predictor is not None else None
     docx_pages = {i: predictor.get(key) if predictor is not None else None for i, key in docx_keys.items()}
+    docx_known = all(p is not None for p in docx_pages.values())
+    if predicted is None and predictor is not None and docx_known:
+        predicted = predictor.get(template_key)
     predicted_files: list[ListedFile] | None = None
-    if predicted is not None and all(p is not None for p in docx_pages.values()):
+    if predicted is not None and docx_known:
         predicted_files = [
             ListedFile(att.item, att.title, pages[0] if (pages := docx_pages.get(i)) else loaded_by_index[i].pages)
             for i, (att, _) in enumerate(order)
@@ -291,6 +314,7 @@ def assemble_package(
     final = final_pass(render_timed, convert_app_timed, _measure_application, listed, first_result)
     if predictor is not None:
         predictor.put(app_key, (final.pages, final.cover_pages))
+        predictor.put(template_key, (final.pages, final.cover_pages))
         for index, key in docx_keys.items():
             predictor.put(key, (loaded_by_index[index].pages, 0))
 
@@ -379,7 +403,7 @@ def assemble_package(
         repairs = tuple(la.repair for la in loaded if la.repair is not None)
         manifest: dict[str, Any] = {
             "format": MANIFEST_FORMAT,
-            "template": {"id": spec.id, "title": spec.title, "version": spec.version},
+            "template": {"id": spec.id, "title": spec.title, "version": template_version},
             "applicant": applicant,
             "sequence": sequence,
             "filing_date": filing_date.isoformat(),
@@ -403,7 +427,7 @@ def assemble_package(
     timer.totals["application_passes"] = final.passes
     return Package(
         template_id=spec.id,
-        template_version=spec.version,
+        template_version=template_version,
         applicant=applicant,
         folder=folder,
         application_docx=final.docx,
