@@ -14,7 +14,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: install system venv lock test lint serve schemas templates bench clean
+.PHONY: install system venv lock test lint serve schemas templates bench clean clients
 
 install: system venv
 
@@ -58,6 +58,18 @@ templates: install
 
 schemas: install
 	$(PY) -m service.rendering.export_schemas
+
+# The typed Python client and the TypeScript types of the API (clients/), from the OpenAPI the app serves.
+# openapi-python-client pins an older typer than docgen's CLI, so it lives in a venv of its own (.venv-clients).
+CLIENTS_VENV := .venv-clients
+clients: install
+	$(PY) clients/generate.py
+	@test -x $(CLIENTS_VENV)/bin/openapi-python-client || ( /usr/bin/python3 -m venv $(CLIENTS_VENV) && \
+	  $(CLIENTS_VENV)/bin/pip install -q -r clients/python-tools.txt )
+	cd clients && PATH="$(CURDIR)/$(CLIENTS_VENV)/bin:$$PATH" $(CURDIR)/$(CLIENTS_VENV)/bin/openapi-python-client \
+	  generate --path openapi.json --output-path python/docgen_client --overwrite --meta none \
+	  --config openapi-python-client.yaml
+	cd clients/typescript && npm ci --no-audit --no-fund && npm run --silent generate
 
 # Accept a reviewed layout change: rewrite the reference pages in tests/visual/ from the samples as they print now,
 # with the test's own code (look at the images before committing them).

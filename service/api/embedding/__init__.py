@@ -113,6 +113,18 @@ def _job_accepted() -> dict[str, Any]:
     }
 
 
+def _mark_binary(node: Any) -> None:
+    """OpenAPI 3.1 file parts (`contentMediaType`) also as `format: binary`, which generators read as files."""
+    if isinstance(node, dict):
+        if node.get("type") == "string" and "contentMediaType" in node and "format" not in node:
+            node["format"] = "binary"
+        for value in node.values():
+            _mark_binary(value)
+    elif isinstance(node, list):
+        for value in node:
+            _mark_binary(value)
+
+
 def adjust_openapi(schema: dict[str, Any]) -> dict[str, Any]:
     """ASCII tags (their Chinese names stay as descriptions), binary responses also declared as
     application/octet-stream (generators drop application/pdf, application/zip, …), the kit's headers."""
@@ -125,6 +137,7 @@ def adjust_openapi(schema: dict[str, Any]) -> dict[str, Any]:
     if not any(t["name"] == "jobs" for t in tags):
         tags.append({**JOBS_TAG, "x-displayName": "异步任务"})
     schema["tags"] = tags
+    _mark_binary(schema.get("components", {}).get("schemas", {}))
     for methods in schema.get("paths", {}).values():
         for method, op in methods.items():
             if not isinstance(op, dict) or "responses" not in op:
