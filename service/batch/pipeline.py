@@ -16,7 +16,11 @@ Output folder (the same tree is in the ZIP, under one root folder):
 Before anything is rendered every candidate is validated (manifest entry, payload, attachment list and file
 types) and the cross-candidate checks run; a candidate with an error is reported and skipped, the others go on.
 
-Idempotent and resumable: a candidate's *content hash* covers its template, payload and attachment bytes; its
+Each candidate's form renders as POST /v1/documents does by default: with the newest active uploaded version of
+its template id (in the isolated render process), else with the built-in file; report.json and the store record
+the version used (`template_version`).
+
+Idempotent and resumable: a candidate's *content hash* covers its template version, payload and attachment bytes; its
 *input hash* adds its 序号 in the summary. A candidate is skipped when its record says `ok` with the same input
 hash and template version and every output file is there with the recorded sha256. Outputs are written into
 `.docgen/tmp/` and renamed into place, and the record is committed only after that, so a run killed at any
@@ -35,6 +39,7 @@ import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from service.batch.checks import rejected_by, run_checks
 from service.batch.jobs import BatchJob
@@ -64,6 +69,9 @@ from service.batch.report import (
 )
 from service.batch.store import BatchStore, CandidateStatus, JobState
 from service.conversion.converter import Converter
+
+if TYPE_CHECKING:
+    from service.templates.store import TemplateStore
 
 # Names other modules imported from here before the split (the CLI among them): they stay importable.
 __all__ = [
@@ -106,7 +114,10 @@ class Pipeline:
         workers: int | None = None,
         progress: BatchProgress | None = None,
         stop: threading.Event | None = None,
+        templates: TemplateStore | None = None,
     ) -> None:
+        """`templates`: where uploaded template versions are found (default: the configured store, as the
+        service and `docgen template upload` use it)."""
         self.manifest = manifest
         self.out_dir = Path(out_dir)
         self.store = store
@@ -116,7 +127,11 @@ class Pipeline:
         self.stop = stop or threading.Event()
         self.state_dir = self.out_dir / STATE_DIR
         self.tmp_dir = self.state_dir / "tmp"
-        self.versions = TemplateVersions()
+        if templates is None:
+            from service.templates.store import configured_store
+
+            templates = configured_store()
+        self.versions = TemplateVersions(templates)
         self.producer = Producer(self.out_dir, store, job_id, converter=converter, progress=self.progress,
                                  tmp_dir=self.tmp_dir, versions=self.versions)  # fmt: skip
 

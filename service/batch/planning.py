@@ -1,7 +1,8 @@
 """Planning a batch, no rendering: validate each candidate, hash its inputs, number the candidates (序号).
 
-A candidate's *content hash* covers the pipeline version, its template, payload and attachment bytes; its
-*input hash* adds its 序号 in the summary. Both decide whether earlier outputs can be reused.
+A candidate's *content hash* covers the pipeline version, its template and the version of it that renders (an
+uploaded one, or the built-in file), payload and attachment bytes; its *input hash* adds its 序号 in the
+summary. Both decide whether earlier outputs can be reused.
 """
 
 from __future__ import annotations
@@ -10,13 +11,17 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from service.batch.checks import CandidateFacts, facts_of
 from service.batch.manifest import CandidateType, LoadedCandidate, LoadedManifest, priority_order
 from service.batch.report import CandidateResult, error_entry
 from service.batch.store import CandidateRecord, CandidateStatus
 from service.payloads import PayloadInvalid, ValidatedPayload
+
+if TYPE_CHECKING:
+    from service.templates.rendering import UploadedRenderer
+    from service.templates.store import TemplateStore, TemplateVersion
 
 PIPELINE_VERSION = "batch-1"
 """Part of every content hash: bump it when what the batch writes for a candidate changes."""
@@ -29,17 +34,37 @@ def canonical(value: Any) -> bytes:
 
 
 class TemplateVersions:
-    """Template versions looked up once per run (a template edited during a run keeps its first version)."""
+    """The version each template renders with, looked up once per run (a version uploaded or retired during a
+    run is used from the next run on). A candidate's form renders as POST /v1/documents does by default: with
+    the newest active uploaded version of its id (in the isolated process), else with the built-in file. The
+    city summary always renders from its built-in file."""
 
-    def __init__(self) -> None:
-        self._versions: dict[str, str] = {}
+    def __init__(self, templates: TemplateStore | None = None) -> None:
+        self.templates = templates
+        self._found: dict[str, tuple[str, TemplateVersion | None]] = {}
 
-    def __call__(self, template_id: str) -> str:
-        if template_id not in self._versions:
+    def _lookup(self, template_id: str) -> tuple[str, TemplateVersion | None]:
+        if template_id not in self._found:
             from service.rendering import get_template
 
-            self._versions[template_id] = get_template(template_id).version
-        return self._versions[template_id]
+            record = None
+            if self.templates is not None and template_id in {t.template_id for t in CandidateType}:
+                record = self.templates.resolve(template_id)
+            version = record.version if record is not None else get_template(template_id).version
+            self._found[template_id] = (version, record)
+        return self._found[template_id]
+
+    def __call__(self, template_id: str) -> str:
+        return self._lookup(template_id)[0]
+
+    def renderer(self, template_id: str) -> UploadedRenderer | None:
+        """What renders the uploaded version in use (for `assemble_package(renderer=…)`); None: the built-in."""
+        record = self._lookup(template_id)[1]
+        if record is None:
+            return None
+        from service.templates.rendering import UploadedRenderer
+
+        return UploadedRenderer(self.templates, record)
 
 
 @dataclass
@@ -127,7 +152,8 @@ def prepare(cand: LoadedCandidate, versions: TemplateVersions) -> Prepared:
     except PackageError as exc:
         result.errors.append(error_entry(exc.code, exc.message, loc="$.attachments", label="附件"))
     digest.update(canonical({
-        "pipeline": PIPELINE_VERSION, "template": template_id, "payload": cand.payload, "attachments": listed,
+        "pipeline": PIPELINE_VERSION, "template": template_id, "template_version": result.template_version,
+        "payload": cand.payload, "attachments": listed,
     }))  # fmt: skip
     result.content_hash = digest.hexdigest()
     return prep

@@ -184,6 +184,7 @@ class Producer:
                 package = assemble_package(
                     p.loaded.entry.type.template_id, p.validated, p.attachments, sequence=r.sequence,
                     progress=lambda step: self.progress.candidate_step(p.key, step), converter=self.converter,
+                    renderer=self.versions.renderer(p.loaded.entry.type.template_id),
                 )  # fmt: skip
                 break
             except DocgenError as exc:

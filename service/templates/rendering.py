@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,9 +70,10 @@ def builtin_paths(template_id: str) -> list[str]:
 def context_for(target: Target, payload: Any) -> tuple[dict[str, Any], dict[str, str], str]:
     """(Jinja context, document properties, applicant) for a payload validated against `target`."""
     if target.spec is not None:
+        from service.payloads import ValidatedPayload
         from service.rendering import validate
 
-        validated = validate(target.spec.id, payload)
+        validated = payload if isinstance(payload, ValidatedPayload) else validate(target.spec.id, payload)
         applicant = validated.model.applicant_name()
         properties = {"dc:title": target.spec.title, "dc:creator": applicant, "dc:subject": target.spec.title}
         return {"p": validated.model, "blank": False, "attachments": None}, properties, applicant
@@ -113,11 +115,30 @@ def test_render(template_id: str, data: bytes, target: Target, schema: dict[str,
     return sample
 
 
-def render_version(store: Any, record: Any, payload: Any) -> tuple[bytes, str]:
-    """(.docx bytes, applicant) of a payload rendered with one uploaded version, in the isolated process."""
+def render_version(store: Any, record: Any, payload: Any, extra: Mapping[str, Any] | None = None) -> tuple[bytes, str]:
+    """(.docx bytes, applicant) of a payload rendered with one uploaded version, in the isolated process.
+    `extra`: more context (the 申请书's attachment page references, as `render(…, extra=…)` takes them)."""
     target = Target(CATALOG.get(record.template_id), record.schema)
     context, properties, applicant = context_for(target, payload)
+    if extra:
+        context.update(extra)
     return render_isolated(store.source(record), record.template_id, context, properties), applicant
+
+
+@dataclass(frozen=True)
+class UploadedRenderer:
+    """A built-in form rendered with one uploaded version of it (in the isolated process) instead of its own
+    file: what a batch and `assemble_package(renderer=…)` use when that version is the one to render."""
+
+    store: Any
+    record: Any
+
+    @property
+    def version(self) -> str:
+        return str(self.record.version)
+
+    def __call__(self, payload: Any, extra: Mapping[str, Any] | None = None) -> bytes:
+        return render_version(self.store, self.record, payload, extra)[0]
 
 
 def pick(store: Any, template_id: str, version: str | None) -> Any:

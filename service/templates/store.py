@@ -305,3 +305,19 @@ def store_for(files_dir: Path, database_url: str) -> TemplateStore:
         if key not in _stores:
             _stores[key] = TemplateStore(files_dir, database_url)
         return _stores[key]
+
+
+def configured_store() -> TemplateStore | None:
+    """The store the service and `docgen template` use (DOCGEN_DATA_DIR / DOCGEN_STORAGE_DIR / DOCGEN_DATABASE_URL),
+    for a batch to find uploaded versions; None when its SQLite database does not exist yet (nothing was uploaded:
+    a batch does not create it just to find it empty)."""
+    from sqlalchemy.engine import make_url
+
+    from service.api.settings import load_settings
+
+    settings = load_settings()
+    url = settings.batch_database_url()
+    parsed = make_url(database.database_url(url))
+    if parsed.get_backend_name() == "sqlite" and not (parsed.database and Path(parsed.database).is_file()):
+        return None
+    return store_for(settings.batch_storage_dir() / "templates", url)
