@@ -27,6 +27,9 @@ The hierarchy (class → kind → codes):
 - `service.rendering.engine.TemplateUnsafe` → invalid → ``template_unsafe`` (the sandbox refused an expression)
 - `service.rendering.engine.TemplateLimitExceeded` → limit → ``template_limit_exceeded`` (range bound, or the
   isolated render of an uploaded template over its CPU, memory, time or output limit)
+- `service.rendering.bounded.RenderLimitExceeded` → limit → ``render_limit_exceeded`` (a render with much work,
+  e.g. a 公文 with attachments, ran in the isolated process and went over its CPU, time, memory or output budget)
+- `service.rendering.bounded.RenderBusy` → busy → ``render_busy`` (every isolated render slot stayed taken)
 - `service.templates.errors.TemplateRejected` → invalid or limit → ``template_lint_failed`` (carries the lint
   findings), ``template_file_invalid``, ``template_macros``, ``template_external_link``, ``template_too_large``,
   ``template_zip_bomb``, ``template_too_many_parts``, ``template_schema_invalid``, ``template_not_overridable``,

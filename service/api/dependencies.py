@@ -31,6 +31,7 @@ from service.output.names import safe_file_name
 from service.payloads import ValidatedPayload
 from service.payloads.json_input import JsonInputError, load_json
 from service.rendering import TemplateSpec, get_template, list_templates, render, validate
+from service.rendering.bounded import RenderBounds, render_here, render_isolated
 from service.rendering.export_schemas import schema_document
 
 log = logging.getLogger("docgen.api")
@@ -64,6 +65,8 @@ class Runtime:
     render_limiter: anyio.CapacityLimiter | None = None
     conversion_limiter: anyio.CapacityLimiter | None = None
     package_limiter: anyio.CapacityLimiter | None = None
+    isolated_limiter: anyio.CapacityLimiter | None = None
+    """Isolated renders (`service.rendering.bounded`) at a time; they wait here, holding no thread."""
     blank_cache: dict[tuple[str, str], bytes] = field(default_factory=dict)
     render_cache: Any = None
     """The embedding kit's render cache (`service.api.embedding.CountingCache`), None when disabled."""
@@ -107,7 +110,14 @@ class Runtime:
         if payload is None:
             data = await self.in_thread(lambda: render(template_id, blank=True))
         else:
-            data = await self.in_thread(render, template_id, payload)
+            bounds = RenderBounds.from_settings(self.settings)
+            here = await self.in_thread(render_here, template_id, payload, bounds)
+            if here is not None:
+                data = here
+            else:  # much work: in the isolated process, waiting here rather than on a render thread
+                if self.isolated_limiter is None:
+                    self.isolated_limiter = anyio.CapacityLimiter(bounds.concurrency)
+                data, _ = await run_sync(render_isolated, template_id, payload, bounds, limiter=self.isolated_limiter)
         elapsed = time.perf_counter() - start
         if elapsed >= RELEASE_AFTER_SECONDS:
             await run_sync(release_memory)

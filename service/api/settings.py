@@ -43,6 +43,22 @@ class Settings(BaseSettings):
     memory_limit_mb: int = Field(1536, ge=64, description="单个 LibreOffice 进程的内存上限（MiB），超过后重启")
     queue_limit: int = Field(32, ge=0, description="等待空闲转换进程的请求数上限；队列已满时返回 503 和 Retry-After")
     render_threads: int = Field(4, ge=1, le=64, description="并行渲染 Word 文档的线程数（不占用事件循环）")
+    render_timeout_seconds: float = Field(
+        60.0,
+        gt=0,
+        description="大型文档（含附件或转发文件的公文、较大的数据）在独立进程中渲染的 CPU 和时间上限（秒），"
+        "超过返回 413 render_limit_exceeded",
+    )
+    render_memory_mb: int = Field(1024, ge=64, description="独立进程中渲染一个大型文档可用的内存上限（MiB）")
+    render_output_mb: int = Field(64, ge=1, description="独立进程中渲染出的 Word 文档（含解压后）的大小上限（MiB）")
+    isolate_render_above_bytes: int = Field(
+        256 * 1024,
+        ge=0,
+        description="数据（紧凑 JSON）超过此大小（字节）的渲染也在独立进程中进行；含附件或转发文件的公文总是如此",
+    )
+    isolated_renders: int = Field(
+        2, ge=1, le=64, description="同时在独立进程中渲染的大型文档数；其余请求等待，等待超时返回 503 render_busy"
+    )
 
     max_body_bytes: int = Field(2 * MiB, ge=1024, description="JSON 请求体的大小上限（字节），超过返回 413")
     max_attachment_bytes: int = Field(20 * MiB, ge=1024, description="申报材料包中单个附件的大小上限（字节）")

@@ -233,7 +233,8 @@ class Producer:
         manifest = report.manifest
         from service.excel.summaries import summary_xlsx
         from service.packaging.convert import docx_to_pdf
-        from service.rendering import get_template, render
+        from service.rendering import get_template, validate
+        from service.rendering.bounded import render_document
 
         previous = self.store.artifact(self.job_id, SUMMARY_ARTIFACT)
         if not report.ok:
@@ -260,7 +261,7 @@ class Producer:
             info["pages"] = count_pdf_pages((self.out_dir / info["pdf"]).read_bytes())
             return info | {"files": sorted(previous[1])}, None
         try:
-            docx = render(SUMMARY_TEMPLATE, payload)
+            docx = render_document(SUMMARY_TEMPLATE, validate(SUMMARY_TEMPLATE, payload))
             title = get_template(SUMMARY_TEMPLATE).title
             author = manifest.recommender.department
             pdf = reproducible_pdf(docx_to_pdf(self.converter, docx), title=stem, author=author, subject=title,

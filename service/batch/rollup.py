@@ -212,7 +212,8 @@ def rollup(
     from service.conversion.errors import ConversionError
     from service.excel.summaries import summary_xlsx
     from service.packaging.convert import docx_to_pdf
-    from service.rendering import get_template, render
+    from service.rendering import get_template, validate
+    from service.rendering.bounded import render_document
 
     if not city_dirs:
         raise RollupInvalid(["请至少给出一个地市的输出目录"])
@@ -260,7 +261,7 @@ def rollup(
         ],
     }  # fmt: skip
     try:
-        docx = render(PROVINCE_TEMPLATE, payload)
+        docx = render_document(PROVINCE_TEMPLATE, validate(PROVINCE_TEMPLATE, payload))
         title = get_template(PROVINCE_TEMPLATE).title
         today = campaign_today()
         pdf = reproducible_pdf(docx_to_pdf(converter, docx), title=title, author=recommender, subject=title, day=today)

@@ -22,6 +22,7 @@ from service.cli.errors import exit_for
 from service.cli.fields import print_field_errors
 from service.payloads import PayloadInvalid
 from service.rendering import list_templates, render, validate
+from service.rendering.bounded import render_document
 
 
 def register(app: typer.Typer) -> None:
@@ -108,7 +109,7 @@ def render_command(
         except PayloadInvalid as exc:
             print_field_errors(exc.errors)
             raise CliFailure() from None
-        docx = render(template_id, validated)
+        docx = render_document(template_id, validated)  # large work: isolated, within DOCGEN_RENDER_*
         applicant = validated.model.applicant_name()
     from service.rendering.titles import document_title
 
