@@ -27,7 +27,7 @@ import os
 import shutil
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -120,7 +120,7 @@ class JobRunner(Protocol):
 
 @dataclass
 class EmbeddedJobRunner:
-    execute: Callable[[str], Awaitable[None]]
+    execute: Callable[[str], Coroutine[Any, Any, None]]
     workers: int
     queue: asyncio.Queue[str] | None = None
     tasks: list[asyncio.Task[None]] = field(default_factory=list)

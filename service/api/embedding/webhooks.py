@@ -105,9 +105,11 @@ class TargetPolicy:
         except (socket.gaierror, UnicodeError):
             raise WebhookRefused(url, f"无法解析主机 {host}") from None
         for info in infos:
-            address = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
-            if getattr(address, "ipv4_mapped", None):
-                address = address.ipv4_mapped  # type: ignore[union-attr]
+            address: ipaddress.IPv4Address | ipaddress.IPv6Address = ipaddress.ip_address(
+                str(info[4][0]).split("%", 1)[0]
+            )
+            if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+                address = address.ipv4_mapped
             if address.is_global and not address.is_multicast:
                 continue
             if any(address in network for network in self.allowed_networks):
