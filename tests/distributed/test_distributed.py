@@ -193,3 +193,12 @@ def test_api_and_redis_restarted_mid_batch_and_pdf_converted_by_a_worker(
         assert "docgen_workers 2.0" in metrics and "docgen_broker_up 1.0" in metrics
     finally:
         api.stop()
+
+
+def test_sigterm_stops_a_worker_cleanly_without_libreoffice_left(cluster: Cluster) -> None:
+    worker = next(w for w in cluster.workers if w.proc.poll() is None)
+    lo = soffice_descendants(worker.proc.pid)
+    assert lo, "the worker's LibreOffice process was not found"
+    assert worker.terminate(timeout=60) == 0  # warm shutdown: exit status 0
+    assert not any(alive(pid) for pid in lo)
+    assert "LibreOffice 进程池已关闭" in worker.log.read_text(errors="replace")
