@@ -11,12 +11,13 @@ order (`service.rendering.ooxml_order`).
 from __future__ import annotations
 
 import io
-import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from copy import deepcopy
 
 from docx.document import Document
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.pkgwriter import PackageWriter
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from lxml import etree
@@ -44,11 +45,27 @@ def save_deterministic(document: Document, properties: dict[str, str]) -> bytes:
     core = document.core_properties
     for key, value in properties.items():
         setattr(core, key, clean_text(value))
-    raw = io.BytesIO()
-    document.save(raw)
-    with zipfile.ZipFile(raw) as src:
-        entries = [(info.filename, src.read(info)) for info in src.infolist()]
-    return build_zip(entries, FIXED_ZIP_TIME, sort=False)
+    # python-docx's own save steps, collected instead of zipped: the entries, in the order `document.save`
+    # writes them, go straight into the deterministic ZIP (no deflate, inflate and deflate again).
+    package = document.part.package
+    parts = list(package.parts)
+    for part in parts:
+        part.before_marshal()
+    collected = _Entries()
+    PackageWriter._write_content_types_stream(collected, parts)
+    PackageWriter._write_pkg_rels(collected, package.rels)
+    PackageWriter._write_parts(collected, parts)
+    return build_zip(collected.entries, FIXED_ZIP_TIME, sort=False)
+
+
+class _Entries:
+    """Stands in for python-docx's PhysPkgWriter: keeps (member name, bytes) in the order written."""
+
+    def __init__(self) -> None:
+        self.entries: list[tuple[str, bytes]] = []
+
+    def write(self, pack_uri: PackURI, blob: bytes) -> None:
+        self.entries.append((pack_uri.membername, blob))
 
 
 # --- Composition at the XML level ------------------------------------------------------------------------------
