@@ -229,12 +229,13 @@ def main() -> None:
             )
         results[name] = points
         ok, growth = linear([(n, t) for n, t, _ in points])
-        mem_ok, mem_growth = memory_linear([(n, m) for n, _, m in points])
+        mem_ok, _ = memory_linear([(n, m) for n, _, m in points])
+        mid_mib, top_mib = ((points[i][2] - points[0][2]) / 2**20 for i in (-2, -1))
         print(
             f"  {'✓' if ok else '✗'} 时间{'线性' if ok else '超线性'}增长"
             f"（最大规模每{unit}耗时为中间规模的 {growth:.2f} 倍）；"
             f"内存{'不超过线性' if mem_ok else '超线性'}增长"
-            f"（最大规模每{unit}内存增量为中间规模的 {mem_growth:.2f} 倍）"
+            f"（比最小规模多 {mid_mib:.0f} / {top_mib:.0f} MiB）"
         )
     print(f"（1 分钟平均负载：开始 {load:.1f}，结束 {os.getloadavg()[0]:.1f}；{len(os.sched_getaffinity(0))} 核）")
     if args.plot:
