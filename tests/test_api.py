@@ -348,7 +348,7 @@ def test_request_parameter_errors_are_422_problems(http: httpx.Client) -> None:
             "loc": "query.format",
             "label": "输出格式",
             "code": "not_allowed_value",
-            "message": "只能是以下之一：docx、pdf、pdfa",
+            "message": "只能是以下之一：docx、pdf、pdfa、xlsx",
         }
     ]
 

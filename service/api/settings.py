@@ -211,6 +211,9 @@ def settings_table() -> str:
     rows = ["| 环境变量 | 默认值 | 说明 |", "| --- | --- | --- |"]
     for name, field in Settings.model_fields.items():
         default = field.get_default(call_default_factory=True)
+        if isinstance(default, SecretStr):
+            # The table shows whether a secret has a default, never the value itself.
+            default = "" if not default.get_secret_value() else "（已设置）"
         if isinstance(default, list) or default in ("", None):
             shown = "（空）"
         elif isinstance(default, int) and default >= MiB and default % MiB == 0:
