@@ -62,6 +62,7 @@ def main() -> None:
         platform.processor(),
     )
     print(f"机器 machine: {os.cpu_count()} cores, {cpu}; Python {platform.python_version()}; runs={args.runs}")
+    composed: list[tuple[str, float]] = []
     print(f"{'template':<34}{'service p50':>12}{'p95':>9}{'docxtpl p50':>13}{'p95':>9}{'ratio':>8}")
     for spec in list_templates():
         if not spec.sample_path.exists():
@@ -76,6 +77,7 @@ def main() -> None:
                 f"{spec.id:<34}{statistics.median(ours):>10.1f}ms{percentile(ours, 0.95):>7.1f}ms"
                 f"{'—':>13}{'—':>9}{'—':>8}  (composed: 公文 + attachments)"
             )
+            composed.append((spec.id, statistics.median(ours)))
             continue
         runs_plain = max(10, args.runs // 3)
         theirs = timed(lambda spec=spec, context=context: plain_docxtpl(spec.docx_path, context), runs_plain)
@@ -84,6 +86,9 @@ def main() -> None:
             f"{spec.id:<34}{p50:>10.1f}ms{percentile(ours, 0.95):>7.1f}ms"
             f"{p50_plain:>11.1f}ms{percentile(theirs, 0.95):>7.1f}ms{p50_plain / p50:>7.1f}×"
         )
+    for template_id, p50 in composed:  # issue 18: the composed 公文 (gd notice with its attachments) ≤ 60 ms
+        print(f"{'✓' if p50 <= 60 else '✗'} {template_id} p50 ≤ 60 ms: {p50:.1f} ms")
+    print(f"（1 分钟平均负载 {os.getloadavg()[0]:.1f}）")
 
 
 if __name__ == "__main__":
