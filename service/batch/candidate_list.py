@@ -20,7 +20,6 @@ payload workbook's own cells.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from typing import Any
 
 from service.errors import DocgenError, FieldError
 from service.excel.importer import EXCEL_ERRORS, CellError
+from service.output.xlsx import xlsx_bytes
 
 LIST_SHEET = "候选名单"
 LIST_NAMES = ("list.xlsx", "候选名单.xlsx")
@@ -461,7 +461,6 @@ def template_xlsx() -> bytes:
     ws.title = LIST_SHEET
     wb.properties.title = LIST_TITLE
     wb.properties.creator = "docgen"
-    wb.properties.created = wb.properties.modified = dt.datetime(2026, 1, 1)
     last = _col(len(COLUMNS))
     ws.merge_cells(f"A1:{last}1")
     ws["A1"] = LIST_TITLE
@@ -526,6 +525,4 @@ def template_xlsx() -> bytes:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return xlsx_bytes(wb)

@@ -8,14 +8,13 @@ texts are kept here and a test compares them with the rendered Word table cell b
 
 from __future__ import annotations
 
-import datetime as dt
-import io
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from service.output.xlsx import xlsx_bytes
 from service.payloads.summaries import CITY_NOTE, CityRecommendationSummary
 
 SUMMARY_TEMPLATES = ("city_recommendation_summary", "province_recommendation_summary")
@@ -60,7 +59,6 @@ def summary_workbook(model: Any) -> bytes:
     ws.title = "推荐汇总表"
     wb.properties.title = title
     wb.properties.creator = "docgen"
-    wb.properties.created = wb.properties.modified = dt.datetime(2026, 1, 1)
 
     row = 1
     if model.annex_mark:
@@ -111,9 +109,7 @@ def summary_workbook(model: Any) -> bytes:
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return xlsx_bytes(wb)
 
 
 def summary_xlsx(template_id: str, payload: Any) -> bytes:

@@ -9,7 +9,6 @@ length (≤ 2000 for narratives).
 from __future__ import annotations
 
 import datetime as dt
-import io
 from decimal import Decimal
 from typing import Any
 
@@ -36,6 +35,7 @@ from service.excel.mapping import (
     TableSheet,
     WorkbookLayout,
 )
+from service.output.xlsx import xlsx_bytes
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF7D6")
 HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
@@ -309,9 +309,6 @@ def write_workbook(layout: WorkbookLayout, payload: Any = None) -> bytes:
     wb.properties.title = layout.title
     wb.properties.subject = "Excel 填报表"
     wb.properties.creator = "docgen"
-    fixed = dt.datetime(2026, 1, 1)
-    wb.properties.created = fixed  # deterministic output for the same input
-    wb.properties.modified = fixed
     for sheet in layout.sheets:
         ws = wb.create_sheet(sheet.name)
         if isinstance(sheet, FormSheet):
@@ -319,9 +316,7 @@ def write_workbook(layout: WorkbookLayout, payload: Any = None) -> bytes:
         else:
             _table_sheet(ws, sheet, payload)
     _meta_sheet(wb, layout)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return xlsx_bytes(wb)
 
 
 def workbook_for(template_id: str, payload: Any = None) -> bytes:
