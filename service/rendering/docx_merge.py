@@ -13,10 +13,12 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterable, Sequence
 from copy import deepcopy
+from typing import cast
 
 from docx.document import Document
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
+from docx.opc.phys_pkg import PhysPkgWriter
 from docx.opc.pkgwriter import PackageWriter
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -52,9 +54,10 @@ def save_deterministic(document: Document, properties: dict[str, str]) -> bytes:
     for part in parts:
         part.before_marshal()
     collected = _Entries()
-    PackageWriter._write_content_types_stream(collected, parts)
-    PackageWriter._write_pkg_rels(collected, package.rels)
-    PackageWriter._write_parts(collected, parts)
+    writer = cast(PhysPkgWriter, collected)  # only its write() is called
+    PackageWriter._write_content_types_stream(writer, parts)  # type: ignore[no-untyped-call]
+    PackageWriter._write_pkg_rels(writer, package.rels)  # type: ignore[no-untyped-call]
+    PackageWriter._write_parts(writer, parts)
     return build_zip(collected.entries, FIXED_ZIP_TIME, sort=False)
 
 
