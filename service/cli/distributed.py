@@ -79,8 +79,8 @@ def batch_on_workers(manifest: Path, out: Path, *, detach: bool) -> int:
     from service.batch.store import JobState
     from service.distributed import claims
     from service.distributed.app import create_app
+    from service.distributed.context import open_store
     from service.distributed.runner import CeleryRunner
-    from service.distributed.worker import open_store
 
     loaded = load_manifest(manifest)
     settings = load_settings()

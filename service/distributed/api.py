@@ -22,8 +22,8 @@ def distributed_parts(app: Any, settings: Any, metrics: Any) -> tuple[Any, Any]:
         metrics._docgen_celery = True
     runner = converter = None
     if settings.runner == "celery":
+        from service.distributed.context import open_store
         from service.distributed.runner import CeleryRunner
-        from service.distributed.worker import open_store
 
         runner = CeleryRunner(open_store(settings), celery_app)
     if settings.convert_via == "celery":

@@ -13,11 +13,7 @@ from typing import Any
 from celery import Celery
 from kombu.entity import Exchange, Queue
 
-BATCH_QUEUE = "docgen.batch"
-"""Planning, one task per candidate, the completion step."""
-CONVERT_QUEUE = "docgen.convert"
-"""Single-document conversions sent by API replicas (`DOCGEN_CONVERT_VIA=celery`)."""
-QUEUES = (BATCH_QUEUE, CONVERT_QUEUE)
+from service.distributed.queues import BATCH_QUEUE, QUEUES
 
 _apps: dict[tuple[str, str], Celery] = {}
 

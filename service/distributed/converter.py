@@ -22,7 +22,7 @@ from service.conversion.errors import ConversionBusy, ConversionError, Conversio
 from service.conversion.options import PdfOptions
 from service.conversion.pool import PoolMetrics
 from service.conversion.settings import PoolSettings
-from service.distributed.app import CONVERT_QUEUE
+from service.distributed.queues import CONVERT_QUEUE
 from service.errors import ErrorKind
 
 BUSY_RETRY_AFTER = 10

@@ -19,7 +19,7 @@ from prometheus_client import CollectorRegistry, Counter, Histogram
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
-from service.distributed.app import QUEUES
+from service.distributed.queues import QUEUES
 
 log = logging.getLogger("docgen.distributed")
 

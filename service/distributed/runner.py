@@ -16,7 +16,7 @@ from service.batch.jobs import BatchJob
 from service.batch.runner import JobRunner, JobStatus
 from service.batch.store import BatchStore, CandidateStatus, JobState
 from service.distributed import tasks
-from service.distributed.app import BATCH_QUEUE
+from service.distributed.queues import BATCH_QUEUE
 
 log = logging.getLogger("docgen.distributed")
 

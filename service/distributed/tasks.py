@@ -21,7 +21,7 @@ from celery import Celery, Task
 from celery.exceptions import SoftTimeLimitExceeded
 
 from service.distributed import claims, steps
-from service.distributed.app import BATCH_QUEUE, CONVERT_QUEUE
+from service.distributed.queues import BATCH_QUEUE, CONVERT_QUEUE
 
 log = logging.getLogger("docgen.distributed")
 
@@ -66,9 +66,9 @@ def _settings(task: Task) -> Any:
 
 
 def _context() -> Any:
-    from service.distributed import worker
+    from service.distributed.context import current
 
-    return worker.current()
+    return current()
 
 
 def send_start(app: Celery, job_id: str, *, resume: bool = False) -> None:

@@ -15,99 +15,11 @@ from __future__ import annotations
 import logging
 import os
 import socket
-import threading
-from pathlib import Path
 from typing import Any
 
-from service.batch.store import BatchStore
+from service.distributed.context import WorkerContext, set_current
 
 log = logging.getLogger("docgen.distributed")
-
-
-class WorkerContext:
-    """What the tasks of this process use: the settings, the job store, the converter, task metrics."""
-
-    def __init__(self, settings: Any, *, pool_size: int) -> None:
-        from service.distributed.metrics import TaskMetrics
-
-        self.settings = settings
-        self.pool_size = pool_size
-        self.metrics = TaskMetrics()
-        self._store: BatchStore | None = None
-        self._pool: Any = None
-        self._lock = threading.Lock()
-
-    @property
-    def store(self) -> BatchStore:
-        with self._lock:
-            if self._store is None:
-                self._store = open_store(self.settings)
-            return self._store
-
-    @property
-    def converter(self) -> Any:
-        with self._lock:
-            if self._pool is None:
-                self._pool = self._start_pool()
-            return self._pool
-
-    def _start_pool(self) -> Any:
-        from service.conversion import ConversionPool, PoolSettings
-
-        s = self.settings
-        # Each worker keeps its LibreOffice profiles and temporary files under its own local data_dir
-        Path(s.data_dir).mkdir(parents=True, exist_ok=True)
-        pool = ConversionPool(PoolSettings(
-            size=self.pool_size, conversion_timeout=s.conversion_timeout, start_timeout=s.pool_start_timeout,
-            max_conversions_per_process=s.max_conversions_per_process, max_rss_bytes=s.memory_limit_mb * 1024 * 1024,
-            queue_limit=max(s.queue_limit, self.pool_size), queue_wait_timeout=max(s.conversion_timeout, 30.0),
-            temp_root=str(Path(s.data_dir).resolve()),
-        ))  # fmt: skip
-        pool.start()
-        log.info("worker %s: LibreOffice 进程池已启动 (pool started), size=%d", os.getpid(), self.pool_size)
-        return pool
-
-    def start(self) -> None:
-        """Start the pool now (not at the first task), so that a broken LibreOffice shows at startup."""
-        _ = self.converter
-
-    def observe(self, task: str, seconds: float) -> None:
-        self.metrics.seconds.labels(task).observe(seconds)
-
-    def retried(self, task: str) -> None:
-        self.metrics.retries.labels(task).inc()
-
-    def close(self) -> None:
-        with self._lock:
-            pool, self._pool = self._pool, None
-            store, self._store = self._store, None
-        if pool is not None:
-            pool.close()
-            log.info("worker %s: LibreOffice 进程池已关闭 (pool closed)", os.getpid())
-        if store is not None:
-            store.close()
-
-
-_current: WorkerContext | None = None
-
-
-def current() -> WorkerContext:
-    if _current is None:
-        raise RuntimeError("not in a docgen worker process")
-    return _current
-
-
-def open_store(settings: Any) -> BatchStore:
-    """The job store the API uses (`DOCGEN_DATABASE_URL`, else `<data_dir>/batches/batches.db`)."""
-    configured = getattr(settings, "batch_database_url", None)
-    if callable(configured):
-        return BatchStore(configured())
-    url = str(getattr(settings, "database_url", "") or os.environ.get("DOCGEN_DATABASE_URL", ""))
-    if url:
-        return BatchStore(url)
-    root = Path(settings.data_dir) / "batches"
-    root.mkdir(parents=True, exist_ok=True)
-    return BatchStore(root / "batches.db")
 
 
 def _survive_broker_restarts() -> None:
@@ -161,31 +73,34 @@ def run_worker(
     metrics_port: int = 0,
 ) -> int:
     """Run a worker until SIGTERM/SIGINT; returns its exit code."""
-    global _current
     from celery.signals import worker_process_init, worker_process_shutdown
 
     from service.distributed.app import create_app
 
     app = create_app(settings)
     _survive_broker_restarts()
+    context: WorkerContext | None = None
     if pool == "prefork":
 
         @worker_process_init.connect(weak=False)
         def _child_start(**_: Any) -> None:
-            global _current
-            _current = WorkerContext(settings, pool_size=1)
-            _current.start()
+            child = WorkerContext(settings, pool_size=1)
+            child.start()
+            set_current(child)
 
         @worker_process_shutdown.connect(weak=False)
         def _child_stop(**_: Any) -> None:
-            if _current is not None:
-                _current.close()
+            from service.distributed.context import current
+
+            current().close()
+            set_current(None)
 
     else:
-        _current = WorkerContext(settings, pool_size=concurrency)
-        _current.start()
+        context = WorkerContext(settings, pool_size=concurrency)
+        context.start()
+        set_current(context)
         if metrics_port:
-            _current.metrics.serve(metrics_port)
+            context.metrics.serve(metrics_port)
     name = hostname or f"docgen-{os.getpid()}@{socket.gethostname()}"
     worker = app.Worker(
         hostname=name,
@@ -200,7 +115,7 @@ def run_worker(
     try:
         worker.start()
     finally:
-        if _current is not None:
-            _current.close()
-            _current = None
+        if context is not None:
+            context.close()
+            set_current(None)
     return int(worker.exitcode or 0)
