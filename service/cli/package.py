@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.markup import escape
@@ -22,6 +22,9 @@ from service.cli.errors import exit_for
 from service.cli.fields import print_field_errors
 from service.errors import DocgenError
 from service.payloads.json_input import JsonInputError, load_json
+
+if TYPE_CHECKING:
+    from service.templates.rendering import UploadedRenderer
 
 APPLICATION_TEMPLATES = ("park_application", "enterprise_application")
 
@@ -90,6 +93,12 @@ def package_command(
     pdfa: bool = typer.Option(
         False, "--pdfa", help="完整申报材料.pdf 与 申请书.pdf 输出为 PDF/A-2b（长期归档格式；附件 PDF 的字体须已嵌入）"
     ),
+    version: str | None = typer.Option(
+        None,
+        "--version",
+        help="申请书的模板版本（docgen template versions 列出的版本，或内置模板的版本）；默认为最新上传的版本，"
+        "没有上传过时为内置模板",
+    ),
 ) -> None:
     """生成完整申报材料：申请书 + 附件合并为一个带书签和页码的 PDF，并生成光盘目录（ZIP）。出错时不写任何文件。"""
     from service.conversion import get_default_pool
@@ -123,6 +132,7 @@ def package_command(
     )
     started = time.perf_counter()
     try:
+        renderer = _renderer(template, version)
         files = attachments_from_dir(attachments)
         labels = dict(STEPS)
         with Progress(
@@ -152,6 +162,7 @@ def package_command(
                 progress=advance,
                 converter=get_default_pool(),
                 pdfa=pdfa,
+                renderer=renderer,
             )
         written = package.write_to(out)
     except PayloadInvalid as exc:
@@ -163,6 +174,23 @@ def package_command(
         _shutdown_pool()
 
     _summary(package, written, time.perf_counter() - started)
+
+
+def _renderer(template_id: str, version: str | None) -> UploadedRenderer | None:
+    """The 申请书's template version chosen as POST /v1/packages chooses it: `version` if given, else the newest
+    active uploaded version in the configured template store; None: the built-in file."""
+    from service.rendering import get_template
+    from service.templates.errors import TemplateVersionError
+    from service.templates.rendering import UploadedRenderer, pick
+    from service.templates.store import configured_store
+
+    store = configured_store()
+    if store is None:  # nothing was ever uploaded: only the built-in version exists
+        if version and version != get_template(template_id).version:
+            raise TemplateVersionError(f"模板“{template_id}”没有版本 {version}。")
+        return None
+    record = pick(store, template_id, version)
+    return UploadedRenderer(store, record) if record is not None else None
 
 
 def _shutdown_pool() -> None:
@@ -195,4 +223,5 @@ def _summary(package: Any, written: list[Path], seconds: float) -> None:
         console.print(f"[yellow]提示[/]：附件清单第 {'、'.join(map(str, missing))} 项未提供材料（清单中注明“未提供”）")
     for path in written:
         console.print(f"[green]✓ 已生成[/] {escape(str(path))}", highlight=False)
+    console.print(f"申请书模板版本 {package.template_version}", style="dim", highlight=False)
     console.print(f"用时 {seconds:.1f} 秒", style="dim")

@@ -202,6 +202,8 @@ def assemble_package(
     `renderer`: renders the 申请书 with another version of the template (an uploaded one); the package records
     its version. The payload is still validated by the built-in model."""
     from service.payloads import ValidatedPayload
+    from service.payloads.enterprise import EnterpriseApplication
+    from service.payloads.park import ParkApplication
     from service.rendering import get_template, render, validate
 
     report = progress or (lambda _step: None)
@@ -210,6 +212,8 @@ def assemble_package(
     template_version = renderer.version if renderer is not None else spec.version
     validated = payload if isinstance(payload, ValidatedPayload) else validate(template_id, payload)
     model = validated.model
+    # Callers only package the two application forms (the CLI and POST /v1/packages refuse other templates).
+    assert isinstance(model, ParkApplication | EnterpriseApplication), f"{template_id} is not an application form"
     applicant = model.applicant_name()
     filing_date: dt.date = model.cover.fill_date
     moment = generated_at or dt.datetime.combine(filing_date, dt.time(0, 0), tzinfo=CAMPAIGN_TZ)
@@ -262,7 +266,7 @@ def assemble_package(
     # is a guess (a batch of similar candidates): tried only when nothing has to wait for it, since a wrong
     # guess costs what the two-pass path costs.
     app_key = PagePredictor.application_key(spec.id, template_version, model.model_dump_json(), pdfa, listed)
-    template_key = ("template", spec.id, spec.version, pdfa, len(listed))
+    template_key = ("template", spec.id, template_version, pdfa, len(listed))
     predicted = predictor.get(app_key) if predictor is not None else None
     docx_pages = {i: predictor.get(key) if predictor is not None else None for i, key in docx_keys.items()}
     docx_known = all(p is not None for p in docx_pages.values())

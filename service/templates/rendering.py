@@ -142,7 +142,11 @@ class UploadedRenderer:
 
 
 def pick(store: Any, template_id: str, version: str | None) -> Any:
-    """The version to render (see `TemplateStore.resolve`); a built-in id without uploads gives None."""
+    """The version to render (see `TemplateStore.resolve`); None: the built-in file, for a built-in id without
+    active uploads or pinned to the built-in file's own version (`TemplateSpec.version`)."""
+    spec = CATALOG.get(template_id)
+    if version and spec is not None and version == spec.version:
+        return None
     record = store.resolve(template_id, version)
     if record is None and template_id not in CATALOG:
         if store.has(template_id):

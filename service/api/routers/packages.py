@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from anyio.to_thread import run_sync
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
@@ -24,6 +24,9 @@ from service.errors import FieldError
 from service.packaging import Attachment, PackageLimits, assemble_package
 from service.packaging.attachments import title_from_filename
 from service.packaging.errors import AttachmentError
+
+if TYPE_CHECKING:
+    from service.templates.rendering import UploadedRenderer
 
 router = APIRouter(prefix="/v1/packages", tags=["申报材料包"])
 
@@ -65,7 +68,9 @@ def name_file(exc: AttachmentError, attachments: list[Attachment]) -> Attachment
             "content": {ZIP: {"schema": {"type": "string", "format": "binary"}},
                         PDF: {"schema": {"type": "string", "format": "binary"}}},
             "headers": {"Content-Disposition": {"description": "RFC 6266 附件文件名（filename* 为 UTF-8）",
-                                                "schema": {"type": "string"}}},
+                                                "schema": {"type": "string"}},
+                        "X-Template-Version": {"description": "申请书所用的模板版本（上传的版本或内置模板的版本）",
+                                               "schema": {"type": "string"}}},
         },
         **problem_responses(400, 404, 413, 415, 422, 503, 504),
     },
@@ -87,12 +92,18 @@ async def create_package(
         PackageFormat,
         Query(description="zip：完整申报材料包；pdf：只要合并后的 PDF；pdfa：合并后的 PDF，PDF/A-2b 格式"),
     ] = PackageFormat.zip,
+    version: Annotated[
+        str | None,
+        Query(description="申请书的模板版本（见 /v1/templates/{id}/versions，或内置模板的版本）；缺省为最新版本"),
+    ] = None,
 ) -> Response:
     """用申请书数据和附件生成完整的申报材料包：申请书与全部附件合并为一个带页码和书签的 PDF，
     并按报送要求打包为 ZIP。附件有误时返回 422（或超过大小/页数上限时 413），说明是哪个文件、什么问题。
 
     multipart 各部分：`payload`（JSON）、`files`（附件，可多个）、`items`（每个附件的序号 1–8）、
     `titles`（可选，每个附件的标题）。
+    申请书与 POST /v1/documents/{template_id} 一样，用最新上传的版本（或 ?version= 指定的版本）在隔离进程中生成，
+    响应头 X-Template-Version 为所用版本。
     """
     settings = runtime.settings
     spec = info.spec
@@ -130,21 +141,40 @@ async def create_package(
         max_file_pages=settings.max_pages,
         max_package_pages=settings.max_pages,
     )
+    renderer = await _renderer(runtime, spec.id, version)
     converter = runtime.require_pool()
     start = time.perf_counter()
     try:
         package = await run_sync(
             lambda: assemble_package(
-                spec.id, data, attachments, limits=limits, converter=converter, pdfa=format == PackageFormat.pdfa
+                spec.id,
+                data,
+                attachments,
+                limits=limits,
+                converter=converter,
+                pdfa=format == PackageFormat.pdfa,
+                renderer=renderer,
             ),
             limiter=runtime.package_limiter,
         )
     except AttachmentError as exc:
         raise name_file(exc, attachments) from exc
     runtime.metrics.package.labels(spec.id).observe(time.perf_counter() - start)
+    headers = {"X-Template-Version": package.template_version}
     if format in (PackageFormat.pdf, PackageFormat.pdfa):
         name = download_name("完整申报材料", package.applicant, "pdf")
-        disposition = content_disposition(name, f"{spec.id}-package.pdf")
-        return Response(package.merged_pdf, media_type=PDF, headers={"Content-Disposition": disposition})
-    disposition = content_disposition(package.zip_name, f"{spec.id}-package.zip")
-    return Response(package.bundle_zip, media_type=ZIP, headers={"Content-Disposition": disposition})
+        headers["Content-Disposition"] = content_disposition(name, f"{spec.id}-package.pdf")
+        return Response(package.merged_pdf, media_type=PDF, headers=headers)
+    headers["Content-Disposition"] = content_disposition(package.zip_name, f"{spec.id}-package.zip")
+    return Response(package.bundle_zip, media_type=ZIP, headers=headers)
+
+
+async def _renderer(runtime: RuntimeDep, template_id: str, version: str | None) -> UploadedRenderer | None:
+    """What renders the 申请书 as POST /v1/documents would: the pinned or newest active uploaded version (in the
+    isolated process); None: the built-in file."""
+    from service.api.routers.template_store import template_store
+    from service.templates.rendering import UploadedRenderer, pick
+
+    store = template_store(runtime.settings)
+    record = await runtime.in_thread(pick, store, template_id, version)
+    return UploadedRenderer(store, record) if record is not None else None
