@@ -346,7 +346,11 @@ def load_manifest(path: Path) -> LoadedManifest:
     if Path(path).suffix.lower() == ".xlsx":  # a candidate list (候选名单) becomes the same manifest
         from service.batch import candidate_list
 
-        return candidate_list.load(Path(path), parse=parse_manifest, invalid=ManifestInvalid, resolve=resolve_inside)
+        # load() is typed Any: it hands back what `parse` (parse_manifest) returns.
+        loaded: LoadedManifest = candidate_list.load(
+            Path(path), parse=parse_manifest, invalid=ManifestInvalid, resolve=resolve_inside
+        )
+        return loaded
     try:
         data = _read_json_file(path)
     except ValueError as exc:

@@ -235,19 +235,19 @@ def rollup(
         if f.key in left:
             continue
         assert f.type is not None
-        c = by_key[f.key]
+        entry = by_key[f.key]
         counters[f.type] += 1
         rows.append(
             RollupRow(
-                city=c["city"],
-                key=c["key"],
+                city=entry["city"],
+                key=entry["key"],
                 category=f.type,
                 priority=counters[f.type],
-                city_priority=c.get("sequence"),
-                applicant=c["applicant"],
-                name=c["name"],
-                creation_field=c["creation_field"],
-                credit_code=c.get("credit_code"),
+                city_priority=entry.get("sequence"),
+                applicant=entry["applicant"],
+                name=entry["name"],
+                creation_field=entry["creation_field"],
+                credit_code=entry.get("credit_code"),
             )
         )
     if not rows:

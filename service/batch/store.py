@@ -62,6 +62,9 @@ __all__ = [
     "StoreTooNew",
 ]
 
+AnyRow = Row[*tuple[Any, ...]]
+"""A result row of any width (Row[Any] would be a row of exactly one column)."""
+
 metadata = MetaData()
 """The tables as this code reads and writes them (the migrations in service/batch/migrations create them)."""
 
@@ -257,7 +260,7 @@ class BatchStore:
         with self.engine.begin() as conn:
             yield conn
 
-    def _query(self, statement: Any) -> Sequence[Row[Any]]:
+    def _query(self, statement: Any) -> Sequence[AnyRow]:
         with self._reader.connect() as conn:
             return conn.execute(statement).all()
 
@@ -481,7 +484,7 @@ def _load(value: str | None) -> Any:
     return None if value is None else json.loads(value)
 
 
-def _job(row: Row[Any]) -> JobRecord:
+def _job(row: AnyRow) -> JobRecord:
     m = row._mapping
     return JobRecord(
         id=m["id"],
@@ -499,7 +502,7 @@ def _job(row: Row[Any]) -> JobRecord:
     )
 
 
-def _candidate(row: Row[Any]) -> CandidateRecord:
+def _candidate(row: AnyRow) -> CandidateRecord:
     m = row._mapping
     return CandidateRecord(
         job_id=m["job_id"],

@@ -144,10 +144,10 @@ def _font_descriptors(page: pikepdf.Page) -> Iterator[pikepdf.Dictionary]:
         if isinstance(descriptor, pikepdf.Dictionary):
             yield descriptor
         for descendant in font.get("/DescendantFonts") or []:
-            if isinstance(descendant, pikepdf.Dictionary) and isinstance(
-                descendant.get("/FontDescriptor"), pikepdf.Dictionary
-            ):
-                yield descendant.FontDescriptor
+            if isinstance(descendant, pikepdf.Dictionary):
+                inner = descendant.get("/FontDescriptor")
+                if isinstance(inner, pikepdf.Dictionary):
+                    yield inner
 
 
 def _normalise_type1(stream: pikepdf.Stream) -> bool:

@@ -31,6 +31,7 @@ import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypedDict
 
 import pikepdf
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -407,12 +408,12 @@ def image_to_pdf(name: str, data: bytes, limits: PackageLimits) -> pikepdf.Pdf:
     y = page_h - top - h
 
     pdf = pikepdf.new()
-    raw = stream_args.pop("data")
-    image = pikepdf.Stream(pdf, raw)
+    image = pikepdf.Stream(pdf, stream_args["data"])
     image.Type = pikepdf.Name.XObject
     image.Subtype = pikepdf.Name.Image
     for key, value in stream_args.items():
-        image[f"/{key}"] = value
+        if key != "data":
+            image[f"/{key}"] = value
     content = f"q {w:.4f} 0 0 {h:.4f} {x:.4f} {y:.4f} cm /Im0 Do Q".encode()
     page = pikepdf.Dictionary(
         Type=pikepdf.Name.Page,
@@ -446,7 +447,18 @@ def _effective_dpi(declared: object) -> float:
     return min(MAX_DPI, max(MIN_DPI, value))
 
 
-def _image_stream(img: Image.Image, data: bytes, exif_rotated: bool) -> dict:
+class _ImageStream(TypedDict):
+    """An image XObject's data and the dictionary entries (without the slash) that describe it."""
+
+    data: bytes
+    Width: int
+    Height: int
+    BitsPerComponent: int
+    ColorSpace: pikepdf.Object
+    Filter: pikepdf.Name
+
+
+def _image_stream(img: Image.Image, data: bytes, exif_rotated: bool) -> _ImageStream:
     """The image XObject's dictionary entries and data: JPEG passed through when possible, else lossless Flate."""
     if img.format == "JPEG" and img.mode in ("L", "RGB") and not exif_rotated:
         return {

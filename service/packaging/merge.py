@@ -37,7 +37,7 @@ class OutlineEntry:
     """0-based index of the target page in the package."""
     children: tuple[OutlineEntry, ...] = field(default=())
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return {"title": self.title, "page": self.page, "children": [c.to_dict() for c in self.children]}
 
 
@@ -89,7 +89,7 @@ def _clean(text: str | None) -> str:
 
 
 def _destination_page(pdf: pikepdf.Pdf, item: pikepdf.OutlineItem) -> int | None:
-    dest = item.destination
+    dest: pikepdf.Object | int | None = item.destination
     if dest is None and item.action is not None and item.action.get("/S") == Name.GoTo:
         dest = item.action.get("/D")
     if isinstance(dest, int):

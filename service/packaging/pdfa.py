@@ -38,11 +38,12 @@ _MAX_DEPTH = 8
 # --- fonts -----------------------------------------------------------------------------------------------------
 
 
-def font_embedded(font: pikepdf.Dictionary) -> bool:
+def font_embedded(font: pikepdf.Object) -> bool:
+    # Any object: a descendant font that is not a dictionary has no /Subtype nor /FontDescriptor (not embedded).
     if font.get("/Subtype") == Name.Type3:
         return True  # glyphs are content streams of the font itself
     if font.get("/Subtype") == Name.Type0:
-        descendants = font.get("/DescendantFonts") or []
+        descendants: pikepdf.Object | list[pikepdf.Object] = font.get("/DescendantFonts") or []
         return bool(descendants) and all(font_embedded(d) for d in descendants)
     descriptor = font.get("/FontDescriptor")
     return isinstance(descriptor, pikepdf.Dictionary) and any(
@@ -146,7 +147,7 @@ def copy_output_intents(target: pikepdf.Pdf, source: pikepdf.Pdf) -> None:
     )
 
 
-def xmp_packet(info: pikepdf.Dictionary) -> bytes:
+def xmp_packet(info: pikepdf.Object) -> bytes:
     """XMP metadata that repeats the Info dictionary, as PDF/A requires, and declares PDF/A-2b."""
 
     def text(key: str) -> str:

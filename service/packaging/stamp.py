@@ -93,7 +93,7 @@ def make_font(pdf: pikepdf.Pdf) -> pikepdf.Object:
         Descent=font.descent,
         CapHeight=round(font.digit_top * 1000),
         StemV=80,
-        CharSet=pikepdf.String("".join(f"/{GLYPH_NAMES[c]}" for c in sorted(GLYPH_NAMES, key=GLYPH_NAMES.get))),
+        CharSet=pikepdf.String("".join(f"/{GLYPH_NAMES[c]}" for c in sorted(GLYPH_NAMES, key=GLYPH_NAMES.__getitem__))),
         FontFile3=pdf.make_indirect(program),
     )
     return pdf.make_indirect(
@@ -301,12 +301,13 @@ class _Measure:
             tm = mul((advance_units * font_size * hscale, 0.0, 0.0, 1.0, 0.0, 0.0), tm) if advance_units else tm
 
         target = stream_owner if isinstance(stream_owner, pikepdf.Stream) else pikepdf.Page(stream_owner)
-        for all_operands, op in pikepdf.parse_content_stream(target, _OPERATORS):
+        for instruction in pikepdf.parse_content_stream(target, _OPERATORS):
+            all_operands, op = instruction.operands, instruction.operator
             name = str(op)
             arity = _ARITY.get(name, 0)
             if len(all_operands) < arity:
                 continue  # too few operands: viewers skip the operator
-            operands: Sequence[object] = all_operands[len(all_operands) - arity :] if arity else ()
+            operands: Sequence[object] = tuple(all_operands[len(all_operands) - arity :]) if arity else ()
             try:
                 nums = [_number(v) for v in operands] if name not in _NOT_NUMERIC else []
             except _Malformed:

@@ -142,7 +142,7 @@ def stamp_font() -> StampFont:
         widths=widths,
         bbox=bbox,
         dash_middle=(dash[1] + dash[3]) / 2 / 1000,
-        digit_top=max(boxes[d][3] for d in "0123456789" if boxes[d] is not None) / 1000,  # type: ignore[index]
+        digit_top=max(box[3] for d in "0123456789" if (box := boxes[d]) is not None) / 1000,
         ascent=ascent,
         descent=descent,
     )

@@ -31,7 +31,11 @@ from service.payloads.common import (
 from service.payloads.errors import Loc
 from service.payloads.rules import Problem, check_growth, check_not_above, check_ratio, growth_percent, percent_of
 
-S = TypeVar("S", bound=YearSeries)
+AnySeries = YearSeries[Decimal] | YearSeries[int]
+"""Any concrete series: AmountSeries, PercentSeries, GrowthSeries hold Decimals, CountSeries ints."""
+
+# The bound's Any only widens what S may bind to: S itself is the caller's concrete series type.
+S = TypeVar("S", bound=YearSeries[Any])
 
 WeightedCount = Amount
 """A 加权数量 row (优质企业, 创新平台, 专利, 智能工厂, 科技奖励, 标准): the weights are not public, so the
@@ -260,7 +264,7 @@ def _attr(year: int) -> str:
     return f"y{year}"
 
 
-def series_not_above(loc: Loc, part: YearSeries, total: YearSeries, part_label: str, total_label: str) -> list[Problem]:
+def series_not_above(loc: Loc, part: AnySeries, total: AnySeries, part_label: str, total_label: str) -> list[Problem]:
     """Per year: a part series never exceeds its total series."""
     out: list[Problem] = []
     for year in YEARS:
@@ -274,7 +278,7 @@ def series_not_above(loc: Loc, part: YearSeries, total: YearSeries, part_label: 
     return out
 
 
-def series_ratio(loc: Loc, stated: YearSeries, part: YearSeries, total: YearSeries, what: str) -> list[Problem]:
+def series_ratio(loc: Loc, stated: AnySeries, part: AnySeries, total: AnySeries, what: str) -> list[Problem]:
     """Per year: a stated share agrees with part / total × 100 (not checked where the part exceeds the total:
     that is reported on the part, and a share above 100 would only repeat it)."""
     out: list[Problem] = []
@@ -292,7 +296,7 @@ def series_ratio(loc: Loc, stated: YearSeries, part: YearSeries, total: YearSeri
     return out
 
 
-def series_growth(loc: Loc, stated: YearSeries, base: YearSeries, what: str) -> list[Problem]:
+def series_growth(loc: Loc, stated: AnySeries, base: AnySeries, what: str) -> list[Problem]:
     """2024 and 2025: a stated growth rate agrees with the year-on-year change of `base`.
 
     2023's rate needs the 2022 value, which the form does not ask for: it is input and not checked.
@@ -320,19 +324,19 @@ def fill_series(series: S, compute: Callable[[int], Decimal | None], years: Sequ
     return series.model_copy(update=update) if update else series
 
 
-def share_series(stated: S, part: YearSeries, total: YearSeries) -> S:
+def share_series(stated: S, part: AnySeries, total: AnySeries) -> S:
     """Fill omitted years of a share with part / total × 100."""
     return fill_series(stated, lambda y: percent_of(getattr(part, _attr(y)), getattr(total, _attr(y))))
 
 
-def growth_series(stated: S, base: YearSeries) -> S:
+def growth_series(stated: S, base: AnySeries) -> S:
     """Fill omitted 2024/2025 growth rates with the year-on-year change of `base` (2023 stays input)."""
     return fill_series(
         stated, lambda y: growth_percent(getattr(base, _attr(y)), getattr(base, _attr(y - 1))), years=YEARS[1:]
     )
 
 
-def margin_at_most_100(loc: Loc, series: YearSeries, label: str) -> list[Problem]:
+def margin_at_most_100(loc: Loc, series: AnySeries, label: str) -> list[Problem]:
     """A (gross) margin is a share of revenue: at most 100 %, though it may be negative."""
     out: list[Problem] = []
     for year in YEARS:

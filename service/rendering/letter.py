@@ -41,7 +41,8 @@ NUMBER_BEFORE_TWIPS = round((7 / 8 * BODY_SIZE_MM - 3.1 - 0.12 * BODY_SIZE_MM) *
 
 
 class LetterLayout(Protocol):
-    mark_half_points: int
+    @property
+    def mark_half_points(self) -> int: ...
 
 
 def header_to_mark(half_points: int) -> int:
@@ -79,7 +80,10 @@ def letter_first_page(master: Document, layout: LetterLayout, issuer_mark: str) 
     section = master.sections[0]
     sect = section._sectPr
     margins = sect.find(qn("w:pgMar"))
-    usual_footer = int(margins.get(qn("w:footer")))
+    assert margins is not None, "the template's section sets its margins"
+    footer_distance = margins.get(qn("w:footer"))
+    assert footer_distance is not None, "the template's section sets its footer distance"
+    usual_footer = int(footer_distance)
     section.different_first_page_header_footer = True
     margins.set(qn("w:header"), str(header_to_mark(layout.mark_half_points)))
     margins.set(qn("w:footer"), str(FOOTER_LINE_TWIPS))
@@ -94,8 +98,7 @@ def letter_first_page(master: Document, layout: LetterLayout, issuer_mark: str) 
     ooxml_order.child(ppr, "w:spacing", before="0", after="0", line=size_twips, lineRule="exact")
     ooxml_order.child(ppr, "w:ind", left="0", right="0", firstLine="0", firstLineChars="0")
     ooxml_order.child(ppr, "w:jc", val="center")
-    run = ooxml_order.new_element("w:r")
-    mark._p.append(run)
+    run = mark._p.add_r()  # the paragraph holds only its pPr now: the run goes last, as append would put it
     rpr = run.get_or_add_rPr()
     ooxml_order.child(
         rpr,

@@ -427,7 +427,8 @@ def _set_attrs(element: etree._Element, attrs: dict[str, str | int | None]) -> N
     for key, value in attrs.items():
         name = clark(key if ":" in key else f"w:{key}")
         if value is None:
-            element.attrib.pop(name, None)
+            if name in element.attrib:
+                del element.attrib[name]
         else:
             element.set(name, str(value))
 

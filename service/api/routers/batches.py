@@ -127,7 +127,7 @@ def stop_batch_service(app: FastAPI, *, timeout: float = 60) -> None:
 
 
 def get_batch_service(request: Request) -> BatchService:
-    service = getattr(request.app.state, "batches", None)
+    service: BatchService | None = getattr(request.app.state, "batches", None)
     if service is None:
         detail = "批量任务服务尚未启动，请稍后重试。"
         raise ProblemError(503, "not_ready", "服务尚未就绪", detail, headers={"Retry-After": "5"})
@@ -336,9 +336,14 @@ async def get_batch_result(service: BatchServiceDep, job_id: JobIdPath) -> FileR
 
     status = _status_or_404(service, job_id)
     result = status.result or {}
-    zip_name = result.get("zip")
+    zip_name: str | None = result.get("zip")
     path = service.storage.result_file(job_id, zip_name) if zip_name else None
-    if status.state not in (JobState.COMPLETED, JobState.COMPLETED_WITH_FAILURES) or path is None or not path.is_file():
+    if (
+        status.state not in (JobState.COMPLETED, JobState.COMPLETED_WITH_FAILURES)
+        or zip_name is None  # then path is None too: stated for the type checker
+        or path is None
+        or not path.is_file()
+    ):
         headers = {"Retry-After": "10"} if not status.state.finished else {}
         detail = f"批量任务当前状态为“{status.state.label}”，完成后才能下载结果。"
         raise ProblemError(409, "batch_not_finished", "结果尚不可用", detail, headers=headers)
