@@ -56,6 +56,25 @@ def find_soffice(explicit: str | None = None) -> Path | None:
     return None
 
 
+JEMALLOC_LOCATIONS = (
+    "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2",
+    "/usr/lib/aarch64-linux-gnu/libjemalloc.so.2",
+    "/usr/lib/libjemalloc.so.2",
+)
+
+
+def find_allocator(setting: str | None) -> Path | None:
+    """The allocator library to preload into soffice.bin: "auto" = jemalloc if installed, a path, or None."""
+    if not setting:
+        return None
+    candidates = JEMALLOC_LOCATIONS if setting == "auto" else (setting,)
+    for candidate in candidates:
+        path = Path(candidate)
+        if path.is_file():
+            return path
+    return None
+
+
 @dataclass
 class _Outcome(Generic[T]):
     finished: bool
@@ -149,6 +168,9 @@ class LibreOfficeProcess:
             if not key.startswith(("SAL_", "OOO_", "UNO_", "URE_")) and key not in ("LD_PRELOAD", "PYTHONPATH")
         }
         env.update(HOME=str(directory.home), TMPDIR=str(directory.tmp), SAL_ENABLE_FILE_LOCKING="1")
+        allocator = find_allocator(self.settings.allocator)
+        if allocator is not None:
+            env["LD_PRELOAD"] = str(allocator)
         return spawn(argv, env, directory.root, directory.root / "soffice.log")
 
     def start(self) -> None:

@@ -37,6 +37,10 @@ class PoolSettings:
     """Path of soffice / soffice.bin; found on PATH when None."""
     temp_root: str | None = None
     """Directory for the per-process private directories (profile, HOME, jobs); system temp when None."""
+    allocator: str | None = "auto"
+    """Shared library preloaded into soffice.bin as its memory allocator: "auto" = jemalloc when installed
+    (Debian's libjemalloc2), None = glibc malloc. malloc/free were ~30 % of a conversion's CPU profile;
+    measured 1.05–1.3× faster conversions with jemalloc, same PDFs."""
 
     def __post_init__(self) -> None:
         if self.size < 1:
