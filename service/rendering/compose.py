@@ -29,11 +29,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import docx
 from docx.document import Document
 from docx.oxml.ns import nsmap, qn
+from docx.oxml.text.paragraph import CT_P
 from lxml import etree
 
 from service.payloads.official_document import (
@@ -291,13 +292,13 @@ def _template_path() -> Path:
 def _render_notice(doc: _Document | Blank, titles: list[str], layout: Layout) -> Document:
     prepared = TEMPLATES.get(_template_path())
     blank = isinstance(doc, Blank)
-    listed = [] if blank else (doc.attachment_list if doc.attachment_list is not None else titles)
+    listed = [] if isinstance(doc, Blank) else (doc.attachment_list if doc.attachment_list is not None else titles)
     attlist = attachment_lines(listed)
     context: dict[str, Any] = {
         "p": doc,
         "blank": blank,
         "mode": "document",
-        "body": [] if blank else number_blocks(doc.body),
+        "body": [] if isinstance(doc, Blank) else number_blocks(doc.body),
         "attlist": attlist,
         "layout": layout,
     }
@@ -342,7 +343,8 @@ def _own_title(part: Document) -> str:
 
 def attachment_mark_paragraphs(mark: str) -> list[etree._Element]:
     """ "附件N" in 三号黑体 flush left on line 1, an empty line 2 (the title follows on line 3)."""
-    p = ooxml_order.new_element("w:p")
+    # python-docx's element class lookup makes a w:p a CT_P; its signature only promises an lxml element
+    p = cast(CT_P, ooxml_order.new_element("w:p"))
     ppr = p.get_or_add_pPr()
     ooxml_order.child(ppr, "w:jc", val="left")
     ooxml_order.child(ppr, "w:ind", firstLineChars="0", firstLine="0")
@@ -366,7 +368,7 @@ def footer_for_page_numbers(sect: etree._Element, extra_twips: int = 0) -> None:
     margins = sect.find(qn("w:pgMar"))
     if margins is None or not (margins.get(qn("w:bottom")) or "").lstrip("-").isdigit():
         return
-    bottom = abs(int(margins.get(qn("w:bottom"))))
+    bottom = abs(int(margins.get(qn("w:bottom"), "")))  # checked above: an integer
     footer = bottom - PAGE_NUMBER_BELOW_TYPE_AREA_TWIPS - DASH_ABOVE_FOOTER_BOTTOM_TWIPS - extra_twips
     margins.set(qn("w:footer"), str(max(footer, 0)))
 

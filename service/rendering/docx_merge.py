@@ -83,7 +83,7 @@ def is_empty_paragraph(el: etree._Element) -> bool:
     for tag in ("w:drawing", "w:pict", "w:br", "w:object", "w:fldSimple", "w:fldChar"):
         if el.find(f".//{qn(tag)}") is not None:
             return False
-    return not "".join(el.itertext()).strip()
+    return not any(text.strip() for text in el.itertext())
 
 
 def paragraph_text(el: etree._Element) -> str:
@@ -150,7 +150,7 @@ class DocumentMerger:
             ooxml_order.add_child(sect, deepcopy(ref))
         page_numbers = sect.find(qn("w:pgNumType"))
         if page_numbers is not None:
-            page_numbers.attrib.pop(qn("w:start"), None)
+            page_numbers.attrib.pop(qn("w:start"), "")
         ooxml_order.child(sect, "w:type", val="nextPage")
         if self.section_hook is not None:
             self.section_hook(sect)
@@ -216,7 +216,7 @@ class DocumentMerger:
             if not node.attrib or node in in_sections:
                 continue
             for attr, rid in list(node.attrib.items()):
-                if not attr.startswith(_R_PREFIX):
+                if not isinstance(attr, str) or not attr.startswith(_R_PREFIX):  # lxml gives str
                     continue
                 rel = part.part.rels.get(rid)
                 if rel is None:
@@ -252,7 +252,8 @@ class DocumentMerger:
 
     def _numbering_root(self) -> etree._Element | None:
         try:
-            return self.master.part.numbering_part.element
+            root: etree._Element = self.master.part.numbering_part.element
+            return root
         except (KeyError, NotImplementedError):
             return None
 
@@ -260,8 +261,8 @@ class DocumentMerger:
         root = self._numbering_root()
         if root is None:
             return 1, 0
-        nums = [int(n.get(qn("w:numId"))) for n in root.iter(qn("w:num"))]
-        abstracts = [int(a.get(qn("w:abstractNumId"))) for a in root.iter(qn("w:abstractNum"))]
+        nums = [int(n.get(qn("w:numId"), "")) for n in root.iter(qn("w:num"))]
+        abstracts = [int(a.get(qn("w:abstractNumId"), "")) for a in root.iter(qn("w:abstractNum"))]
         return max(nums, default=0) + 1, max(abstracts, default=-1) + 1
 
     def copy_numbering(self, part: Document, num_id: str, mapping: dict[str, str]) -> str:
@@ -372,13 +373,14 @@ class _StyleMerger:
         self.mapping[style_id] = style_id  # provisional: breaks cycles through basedOn
         copy = deepcopy(source)
         based_on = copy.find(qn("w:basedOn"))
-        if based_on is not None:
-            based_on.set(qn("w:val"), self.map(based_on.get(qn("w:val"))))
+        if based_on is not None and (base := based_on.get(qn("w:val"))) is not None:
+            based_on.set(qn("w:val"), self.map(base))
         for tag in ("w:next", "w:link"):
             for el in copy.findall(qn(tag)):
                 copy.remove(el)
         for num_id in copy.iter(qn("w:numId")):
-            num_id.set(qn("w:val"), self.composer.copy_numbering(self.part, num_id.get(qn("w:val")), self.num_mapping))
+            if (num := num_id.get(qn("w:val"))) is not None:
+                num_id.set(qn("w:val"), self.composer.copy_numbering(self.part, num, self.num_mapping))
         existing = self._find(self.master_styles, style_id)
         if existing is None:
             self._add(copy)
@@ -388,7 +390,7 @@ class _StyleMerger:
         self.composer._style_suffix += 1
         new_id = f"{style_id}Att{self.composer._style_suffix}"
         copy.set(qn("w:styleId"), new_id)
-        copy.attrib.pop(qn("w:default"), None)
+        copy.attrib.pop(qn("w:default"), "")
         name = copy.find(qn("w:name"))
         if name is not None:
             name.set(qn("w:val"), f"{name.get(qn('w:val'))} (附件 {self.composer._style_suffix})")
@@ -399,9 +401,11 @@ class _StyleMerger:
     def apply(self, el: etree._Element) -> None:
         for tag in _STYLE_REFS:
             for ref in el.iter(qn(tag)):
-                ref.set(qn("w:val"), self.map(ref.get(qn("w:val"))))
+                if (style_id := ref.get(qn("w:val"))) is not None:
+                    ref.set(qn("w:val"), self.map(style_id))
         for num_id in el.iter(qn("w:numId")):
-            num_id.set(qn("w:val"), self.composer.copy_numbering(self.part, num_id.get(qn("w:val")), self.num_mapping))
+            if (num := num_id.get(qn("w:val"))) is not None:
+                num_id.set(qn("w:val"), self.composer.copy_numbering(self.part, num, self.num_mapping))
         # paragraphs without a style use the default paragraph style: make that explicit when it differs
         if self.default_paragraph:
             mapped = self.map(self.default_paragraph)

@@ -24,7 +24,8 @@ from xml.sax.saxutils import escape as xml_escape
 
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, Template
-from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
 from service.errors import DocgenError, ErrorKind
@@ -185,7 +186,11 @@ def _core_properties(core_xml: bytes, properties: dict[str, str]) -> bytes:
         value = xml_escape(clean_text(value))
         pattern = rf"<{tag}\s*/>|<{tag}>.*?</{tag}>"
         if re.search(pattern, text, flags=re.S):
-            text = re.sub(pattern, lambda _m, t=tag, v=value: f"<{t}>{v}</{t}>", text, flags=re.S)
+
+            def element(_m: re.Match[str], t: str = tag, v: str = value) -> str:
+                return f"<{t}>{v}</{t}>"
+
+            text = re.sub(pattern, element, text, flags=re.S)
         else:
             text = text.replace("</cp:coreProperties>", f"<{tag}>{value}</{tag}></cp:coreProperties>")
     return text.encode("utf-8")
