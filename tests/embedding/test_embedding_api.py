@@ -12,6 +12,7 @@ import threading
 import time
 import zipfile
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,7 @@ from service.api.embedding.keys import hash_secret
 from service.api.embedding.store import EmbeddingStore
 from service.api.settings import Settings
 from service.conversion import ConversionPool, PoolSettings
-from tests.test_api import ServerThread, assert_problem, filename_of, package_files, sample
+from tests.test_api import ServerThread, all_text, assert_problem, filename_of, package_files, sample
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -35,6 +36,7 @@ OTHER_KEY = "other-secret-0123456789abcdef"
 LIMITED_KEY = "limited-secret-0123456789abcdef"
 WEBHOOK_SECRET = "whsec_" + base64.b64encode(b"portal webhook secret, 32 bytes!").decode()
 PORTAL = {"x-api-key": PORTAL_KEY}
+BATCH_SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "batch_guangzhou"
 
 
 class Receiver:
@@ -96,17 +98,26 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def server(data_dir: Path) -> Iterator[ServerThread]:
+def pool(data_dir: Path) -> Iterator[ConversionPool]:
+    with ConversionPool(PoolSettings(size=1, conversion_timeout=120, start_timeout=120, temp_root=str(data_dir))) as p:
+        yield p
+
+
+def embedding_settings(data_dir: Path, **overrides: Any) -> Settings:
     keys = data_dir / "keys.json"
     write_keys(keys)
-    settings = Settings(
+    return Settings(
         data_dir=data_dir, pool_size=1, _env_file=None, api_keys_file=keys,
-        webhook_allowed_networks=["127.0.0.0/8"], webhook_retry_delays=[0.2, 0.2, 0.2],
+        webhook_allowed_networks=["127.0.0.0/8"], webhook_retry_delays=[0.2, 0.2, 0.2], **overrides,
     )  # fmt: skip
-    with ConversionPool(PoolSettings(size=1, conversion_timeout=120, start_timeout=120, temp_root=str(data_dir))) as p:
-        with ServerThread(create_app(settings, pool=p)) as srv:
-            srv.keys_file = keys  # type: ignore[attr-defined]
-            yield srv
+
+
+@pytest.fixture(scope="module")
+def server(data_dir: Path, pool: ConversionPool) -> Iterator[ServerThread]:
+    settings = embedding_settings(data_dir)
+    with ServerThread(create_app(settings, pool=pool)) as srv:
+        srv.keys_file = settings.api_keys_file  # type: ignore[attr-defined]
+        yield srv
 
 
 @pytest.fixture()
@@ -245,6 +256,105 @@ def test_private_or_unsafe_webhook_refused(http: httpx.Client, url: str) -> None
                          headers={"prefer": "respond-async", "x-webhook-url": url})  # fmt: skip
     body = assert_problem(response, 422, "webhook_url_refused")
     assert "Webhook" in body["detail"]
+    [error] = body["errors"]  # like every 422: the field at fault, here the header
+    assert error["loc"] == "header.X-Webhook-URL" and error["code"] == "webhook_url_refused"
+
+
+def one_candidate_batch_zip() -> bytes:
+    """A batch ZIP of samples/batch_guangzhou reduced to its first 园区 (park-1), for a quick full batch."""
+    manifest = json.loads((BATCH_SAMPLE / "manifest.json").read_text(encoding="utf-8"))
+    manifest["candidates"] = [c for c in manifest["candidates"] if c["id"] == "park-1"]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False))
+        zf.write(BATCH_SAMPLE / "payloads" / "park-1.json", "payloads/park-1.json")
+        for path in sorted((BATCH_SAMPLE / "attachments" / "park-1").rglob("*")):
+            if path.is_file():
+                zf.write(path, path.relative_to(BATCH_SAMPLE).as_posix())
+    return out.getvalue()
+
+
+def submit_batch(http: httpx.Client, data: bytes, webhook: str) -> httpx.Response:
+    files = {"file": ("广州.zip", data, "application/zip")}
+    return http.post("/v1/batches", files=files, headers={"x-webhook-url": webhook})
+
+
+def test_batch_webhooks_completed_and_failed(http: httpx.Client, receiver: Receiver) -> None:
+    data = one_candidate_batch_zip()
+    done = submit_batch(http, data, f"{receiver.url}/batch-done")
+    assert done.status_code == 202, done.text
+    # The runner takes one batch at a time: the second waits behind the first and is cancelled while queued,
+    # which ends it without a result (batch.failed).
+    dropped = submit_batch(http, data, f"{receiver.url}/batch-dropped")
+    assert dropped.status_code == 202, dropped.text
+    cancelled = http.delete(f"/v1/batches/{dropped.json()['id']}")
+    assert cancelled.status_code == 202 and cancelled.json()["state"] == "cancelled"
+    assert_problem(submit_batch(http, data, "http://10.1.2.3/hook"), 422, "webhook_url_refused")
+
+    wait_until(lambda: receiver.at("/batch-dropped"))
+    _, headers, body = receiver.at("/batch-dropped")[0]
+    event = Webhook(WEBHOOK_SECRET).verify(body, headers)
+    assert event["type"] == "batch.failed"
+    assert event["data"]["id"] == dropped.json()["id"] and event["data"]["state"] == "cancelled"
+    assert "result" not in event["data"]["links"]
+
+    wait_until(lambda: receiver.at("/batch-done"), timeout=300)
+    [(_, headers, body)] = receiver.at("/batch-done")
+    event = Webhook(WEBHOOK_SECRET).verify(body, headers)
+    batch_id = done.json()["id"]
+    assert event["type"] == "batch.completed" and event["data"]["id"] == batch_id
+    assert event["data"]["state"] == "completed" and event["data"]["links"]["self"] == f"/v1/batches/{batch_id}"
+    status = http.get(event["data"]["links"]["self"]).json()
+    assert status["state"] == "completed" and [c["status"] for c in status["candidates"]] == ["ok"]
+
+    # The result the event links to is the finished batch: the 园区's folder and the 推荐汇总表.
+    result = http.get(event["data"]["links"]["result"])
+    assert result.status_code == 200 and result.headers["content-type"] == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(result.content)) as zf:
+        names = zf.namelist()
+    assert "广州市推荐材料/广州市国家新兴产业发展示范基地创建对象推荐汇总表.pdf" in names
+    parks = {n.split("/")[2] for n in names if n.count("/") >= 3 and n.split("/")[1] == "园区类"}
+    assert len(parks) == 1 and not any(n.split("/")[1] == "企业类" for n in names if n.count("/") >= 3)
+
+    # The delivery record has the webhook-id the receiver saw; another key does not see it.
+    (delivery,) = http.get(f"/v1/batches/{batch_id}/deliveries").json()["deliveries"]
+    assert delivery["id"] == headers["webhook-id"] and delivery["event"] == "batch.completed"
+    assert delivery["state"] == "succeeded" and [a["status_code"] for a in delivery["attempt_list"]] == [204]
+    other = http.get(f"/v1/batches/{batch_id}/deliveries", headers={"x-api-key": OTHER_KEY})
+    assert other.status_code == 200 and other.json()["deliveries"] == []
+
+
+# --- result expiry -------------------------------------------------------------------------------------------
+
+
+def test_expired_result_is_gone(pool: ConversionPool, tmp_path: Path) -> None:
+    ttl = 8.0
+    with (
+        ServerThread(create_app(embedding_settings(tmp_path, job_result_ttl=ttl), pool=pool)) as srv,
+        httpx.Client(base_url=srv.base_url, timeout=180, headers=PORTAL) as client,
+    ):
+        response = client.post("/v1/documents/park_application?format=docx", json=unique_sample("庚"),
+                               headers={"prefer": "respond-async"})  # fmt: skip
+        assert response.status_code == 202, response.text
+        job = wait_for(client, response.headers["location"])
+        assert job["state"] == "succeeded", job
+        finished = datetime.fromisoformat(job["finished_at"])
+        lifetime = datetime.fromisoformat(job["expires_at"]) - finished
+        assert abs(lifetime - timedelta(seconds=ttl)) < timedelta(milliseconds=1)
+        stored = tmp_path / "embedding" / "jobs" / job["id"] / "result"
+        fresh = client.get(f"/v1/jobs/{job['id']}/result")
+        assert fresh.status_code == 200 and fresh.content == stored.read_bytes()
+        assert unique_sample("庚")["cover"]["applicant"] in all_text(fresh.content).replace("\n", "")
+
+        def expired() -> bool:
+            return client.get(f"/v1/jobs/{job['id']}/result").status_code == 410
+
+        wait_until(expired, timeout=ttl + 60)
+        body = assert_problem(client.get(f"/v1/jobs/{job['id']}/result"), 410, "job_result_expired")
+        assert "DOCGEN_JOB_RESULT_TTL" in body["detail"]
+        # Gone from storage, not merely hidden, and the status says so.
+        assert not stored.exists() and not stored.parent.exists()
+        assert client.get(f"/v1/jobs/{job['id']}").json()["result"] == {"removed": True}
 
 
 # --- Idempotency-Key -----------------------------------------------------------------------------------------
@@ -260,8 +370,12 @@ def test_idempotent_replay_and_mismatch(http: httpx.Client) -> None:
     for name in ("content-type", "content-disposition", "etag"):
         assert again.headers[name] == first.headers[name]
     changed = dict(payload, cover={**payload["cover"], "applicant": "另一个单位"})
-    assert_problem(http.post("/v1/documents/park_application", json=changed, headers={"idempotency-key": "doc-1"}),
-                   422, "idempotency_key_mismatch")  # fmt: skip
+    reused = http.post("/v1/documents/park_application", json=changed, headers={"idempotency-key": "doc-1"})
+    mismatch = assert_problem(reused, 422, "idempotency_key_mismatch")
+    assert [e["loc"] for e in mismatch["errors"]] == ["header.Idempotency-Key"]
+    for bad in (b"doc 1", b"x" * 256, "文档-1".encode()):
+        refused = http.post("/v1/documents/park_application", json=payload, headers={b"idempotency-key": bad})
+        assert_problem(refused, 400, "idempotency_key_invalid")
     # Keys belong to their API key: the same key string under another API key is another request.
     other = http.post("/v1/documents/park_application", json=changed,
                       headers={"idempotency-key": "doc-1", "x-api-key": OTHER_KEY})  # fmt: skip
