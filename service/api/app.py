@@ -38,6 +38,7 @@ from service.api.problems import (
     openapi_components,
     problem_response,
     problem_responses,
+    refuse_other_methods_on_literal_paths,
     size_text,
 )
 from service.api.routers import (
@@ -327,6 +328,7 @@ def create_app(settings: Settings | None = None, *, pool: Any = None) -> FastAPI
         )
     # Async jobs, Idempotency-Key, per-key limits: inside the body limits, so the bodies it reads are bounded.
     runtime.render_cache = embedding.install(app, settings, metrics, secured).cache
+    refuse_other_methods_on_literal_paths(app)  # after every router
     app.add_middleware(
         BodyLimitMiddleware,
         default=settings.max_body_bytes,

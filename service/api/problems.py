@@ -23,7 +23,7 @@ from fastapi.routing import iter_route_contexts
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
-from starlette.routing import compile_path
+from starlette.routing import Route, compile_path
 
 from service.api.logging import current_request_id
 from service.errors import DocgenError, ErrorKind, FieldError, kind_for_status
@@ -60,7 +60,9 @@ class Problem(BaseModel):
 class ValidationProblem(Problem):
     """数据校验未通过：`errors` 列出全部错误。"""
 
-    errors: list[FieldErrorModel] = Field(description="全部错误，每项对应一个字段")
+    errors: list[FieldErrorModel] = Field(
+        description="全部错误，每项对应一个字段；问题不属于某个字段时（如整个文件被拒绝）为空列表"
+    )
 
 
 class ProblemError(DocgenError):
@@ -113,6 +115,9 @@ def problem_response(
     request_id = current_request_id()
     if request_id:
         body["request_id"] = request_id
+    if errors is None and status == 422:
+        # Every 422 is a ValidationProblem (the OpenAPI says so): one not tied to a field lists none.
+        errors = ()
     if errors is not None:
         body["errors"] = [e.as_dict() if isinstance(e, FieldError) else dict(e) for e in errors]
     return ProblemResponse(body, status_code=status, headers=dict(headers or {}))
@@ -267,14 +272,43 @@ def _multipart_problem(request: Request, detail: str, headers: dict[str, str]) -
 
 def allowed_methods(request: Request) -> list[str]:
     """Every method of every route on this path (Starlette names only the first matching route's)."""
-    methods: set[str] = set()
+    literal: set[str] = set()
+    templated: set[str] = set()
     for route in iter_route_contexts(request.app.routes):
-        if route.path is None:
+        if route.path is None or route.endpoint is _refuse_method:
             continue
-        regex, _, _ = compile_path(route.path)
+        regex, _, convertors = compile_path(route.path)
         if regex.match(request.url.path):
-            methods |= set(route.methods or ())
-    return sorted(methods)
+            (templated if convertors else literal).update(route.methods or ())
+    # A literal path is its own resource (as in the OpenAPI): /v1/templates/lint is not /v1/templates/{id}.
+    return sorted(literal or templated)
+
+
+async def _refuse_method(request: Request) -> Response:
+    raise StarletteHTTPException(405)
+
+
+ALL_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
+def refuse_other_methods_on_literal_paths(app: FastAPI) -> None:
+    """405 for a method a literal path lacks, even where a templated path also matches it: without this,
+    GET /v1/templates/lint would be GET /v1/templates/{template_id} with the id "lint". Call after the routers."""
+    contexts = [r for r in iter_route_contexts(app.routes) if r.path is not None]
+    literal: dict[str, set[str]] = {}
+    templated = []
+    for route in contexts:
+        regex, _, convertors = compile_path(str(route.path))
+        if convertors:
+            templated.append(regex)
+        else:
+            literal.setdefault(str(route.path), set()).update(route.methods or ())
+    refusals = [
+        Route(path, _refuse_method, methods=sorted(ALL_METHODS - methods), include_in_schema=False)
+        for path, methods in literal.items()
+        if methods and ALL_METHODS - methods and any(regex.match(path) for regex in templated)
+    ]
+    app.router.routes[:0] = refusals
 
 
 async def _request_validation(request: Request, exc: Exception) -> Response:

@@ -13,7 +13,15 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from service.api.embedding.core import INTERNAL, CountingCache, EmbeddingMiddleware, EmbeddingState, wants_async
+from service.api.embedding.core import (
+    INTERNAL,
+    KEY_PATTERN,
+    MAX_KEY_LENGTH,
+    CountingCache,
+    EmbeddingMiddleware,
+    EmbeddingState,
+    wants_async,
+)
 from service.api.metrics import Metrics
 from service.api.settings import Settings
 
@@ -77,6 +85,7 @@ JOBS_TAG = {
 }
 OCTET = "application/octet-stream"
 EXTRA_RESPONSES = (
+    ("400", "请求头 Idempotency-Key 无效"),
     ("409", "相同 Idempotency-Key 的请求正在处理"),
     ("429", "请求过多（API 密钥的频率或并发上限）"),
 )
@@ -87,7 +96,7 @@ _HEADERS = {
         "name": "Idempotency-Key", "in": "header", "required": False,
         "description": "幂等键（IETF httpapi idempotency-key 草案）：相同的键和请求体重试时返回首次的响应；"
                        "相同的键、不同的请求体返回 422；首次请求仍在处理时返回 409",
-        "schema": {"type": "string", "maxLength": 255},
+        "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH, "pattern": KEY_PATTERN},
     },
     "Prefer": {
         "name": "Prefer", "in": "header", "required": False,
@@ -157,6 +166,8 @@ def adjust_openapi(schema: dict[str, Any]) -> dict[str, Any]:
             if op.get("operationId") in ASYNC_OPERATIONS:
                 wanted += ["Prefer", "X-Webhook-URL"]
                 op["responses"].setdefault("202", _job_accepted())
+            elif op.get("operationId") == "createBatch":
+                wanted.append("X-Webhook-URL")  # batch.completed / batch.failed
             params.extend(copy.deepcopy(_HEADERS[n]) for n in wanted if n not in names)
             for status, title in EXTRA_RESPONSES:
                 op["responses"].setdefault(status, {

@@ -24,6 +24,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 import time
 import uuid
@@ -32,6 +33,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 import anyio
 import httpx
@@ -65,6 +67,10 @@ KEPT_RESULT_HEADERS = ("content-type", "content-disposition", "etag", "x-templat
 KEPT_REQUEST_HEADERS = ("content-type", "accept", "if-none-match", "x-request-id")
 REPLAY_DROPPED_HEADERS = {"x-request-id", "content-length", "ratelimit", "ratelimit-policy"}
 MAX_KEY_LENGTH = 255
+KEY_PATTERN = rf"^[!-~]{{1,{MAX_KEY_LENGTH}}}$"
+"""An Idempotency-Key: visible ASCII without spaces (the OpenAPI declares the same pattern)."""
+KEY_SHAPE = re.compile(KEY_PATTERN)
+URI_CHARS = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
 
 
 def iso(ts: float | None) -> str | None:
@@ -179,6 +185,12 @@ class _Captured:
     @property
     def body(self) -> bytes:
         return b"".join(self.chunks)
+
+    async def replay(self, send: Send) -> None:
+        """Send the kept response (when it was not passed on while it was made)."""
+        headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in self.headers]
+        await send({"type": "http.response.start", "status": self.status, "headers": headers})
+        await send({"type": "http.response.body", "body": self.body})
 
 
 def _receive_from(body: bytes) -> Receive:
@@ -514,6 +526,28 @@ def _canonical_body(content_type: str | None, body: bytes) -> bytes:
     return body
 
 
+def _is_http_url(url: str) -> bool:
+    """An absolute http(s) URL made of URI characters only (RFC 3986), with a host."""
+    if not URI_CHARS.fullmatch(url):
+        return False
+    parts = urlsplit(url)
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+
+
+async def _webhook_problem(scope: Scope, send: Send, exc: WebhookRefused | WebhookSecretMissing) -> None:
+    """422 like every other 422 of the API: with the field error, here the header (or the key's webhook_url)."""
+    supplied = _header(scope, b"x-webhook-url") is not None
+    error = {
+        "loc": "header.X-Webhook-URL" if supplied else "api_key.webhook_url",
+        "label": "Webhook 地址（X-Webhook-URL）" if supplied else "API 密钥的 Webhook 地址（webhook_url）",
+        "code": exc.code,
+        "message": exc.message,
+    }
+    response = problem_response(Request(scope), 422, code=exc.code, title=exc.title, detail=exc.message,
+                                errors=[error])  # fmt: skip
+    await response(scope, _receive_from(b""), send)
+
+
 class EmbeddingMiddleware:
     def __init__(self, app: ASGIApp, state: EmbeddingState) -> None:
         self.app = app
@@ -575,9 +609,13 @@ class EmbeddingMiddleware:
             await self.app(scope, receive, send)
             return
         key = _header(scope, b"idempotency-key")
-        is_async = wants_async(_header(scope, b"prefer")) and any(
-            scope["path"].startswith(p) and scope["path"].count("/") == 3 for p in ASYNC_PREFIXES
-        )
+        async_capable = any(scope["path"].startswith(p) and scope["path"].count("/") == 3 for p in ASYNC_PREFIXES)
+        is_async = async_capable and wants_async(_header(scope, b"prefer"))
+        hook = _header(scope, b"x-webhook-url")
+        if hook is not None and (async_capable or scope["path"] == "/v1/batches") and not _is_http_url(hook):
+            # Malformed even where it would be ignored (a synchronous request): the client has a bug to know about.
+            await _webhook_problem(scope, send, WebhookRefused(hook, "不是有效的 http 或 https 地址"))
+            return
         watch_batch = scope["path"] == "/v1/batches" and (
             _header(scope, b"x-webhook-url") or (principal.policy and principal.policy.webhook_url)
         )
@@ -596,8 +634,7 @@ class EmbeddingMiddleware:
             try:
                 url = await run_sync(state.webhook_target, principal, _header(scope, b"x-webhook-url"))
             except (WebhookRefused, WebhookSecretMissing) as exc:
-                response = problem_response(Request(scope), 422, code=exc.code, title=exc.title, detail=exc.message)
-                await response(scope, _receive_from(b""), send)
+                await _webhook_problem(scope, send, exc)
                 return
             kind = next(k for p, k in ASYNC_PREFIXES.items() if scope["path"].startswith(p))
             job = await state.submit_job(principal, kind, scope, body, url)
@@ -613,8 +650,7 @@ class EmbeddingMiddleware:
             try:
                 url = await run_sync(state.webhook_target, principal, _header(scope, b"x-webhook-url"))
             except (WebhookRefused, WebhookSecretMissing) as exc:
-                response = problem_response(Request(scope), 422, code=exc.code, title=exc.title, detail=exc.message)
-                await response(scope, _receive_from(b""), send)
+                await _webhook_problem(scope, send, exc)
                 return
             captured = _Captured(send)
             await self.app(scope, _receive_from(body), captured)
@@ -631,9 +667,10 @@ class EmbeddingMiddleware:
         state = self.state
         store = state.require_store()
         request = Request(scope)
-        if not key or len(key) > MAX_KEY_LENGTH:
+        if not KEY_SHAPE.fullmatch(key):
             await problem_response(request, 400, code="idempotency_key_invalid", title="Idempotency-Key 无效",
-                                   detail=f"请求头 Idempotency-Key 应为 1–{MAX_KEY_LENGTH} 个字符。",
+                                   detail=f"请求头 Idempotency-Key 应为 1–{MAX_KEY_LENGTH} 个可见 ASCII 字符"
+                                          "（不含空格），如 UUID。",
                                    )(scope, _receive_from(b""), send)  # fmt: skip
             return
         digest = hashlib.sha256()
@@ -645,11 +682,13 @@ class EmbeddingMiddleware:
         found = await run_sync(store.claim_key, principal.name, key, fingerprint, state.settings.idempotency_ttl)
         if found is not None:
             if found.fingerprint != fingerprint:
-                response = problem_response(
-                    request, 422, code="idempotency_key_mismatch", title="Idempotency-Key 已用于其他请求",
-                    detail=f"Idempotency-Key“{key}”已用于另一个请求（请求方法、地址或请求体不同）；"
-                           "新的请求请使用新的 Idempotency-Key。",
-                )  # fmt: skip
+                detail = (f"Idempotency-Key“{key}”已用于另一个请求（请求方法、地址或请求体不同）；"
+                          "新的请求请使用新的 Idempotency-Key。")  # fmt: skip
+                error = {"loc": "header.Idempotency-Key", "label": "幂等键（Idempotency-Key）",
+                         "code": "idempotency_key_mismatch", "message": detail}  # fmt: skip
+                title = "Idempotency-Key 已用于其他请求"
+                response = problem_response(request, 422, code="idempotency_key_mismatch", title=title,
+                                            detail=detail, errors=[error])  # fmt: skip
             elif found.state != "done" or found.body_file is None:
                 response = problem_response(
                     request, 409, code="idempotency_key_in_progress", title="相同 Idempotency-Key 的请求正在处理",
@@ -666,7 +705,9 @@ class EmbeddingMiddleware:
                 return
             await response(scope, _receive_from(b""), send)
             return
-        captured = _Captured(send)
+        # Held back until the record is complete: a client retrying as soon as it has the answer gets the replay,
+        # not 409 "in progress".
+        captured = _Captured()
         try:
             await self._dispatch(scope, body, captured, principal, is_async)
         except BaseException:
@@ -674,6 +715,7 @@ class EmbeddingMiddleware:
             raise
         if captured.status >= 500 or captured.status == 429:
             await run_sync(store.release_key, principal.name, key)  # transient: a retry runs the request again
+            await captured.replay(send)
             return
         directory = state.root / "idempotency"
         name = hashlib.sha256(principal.name.encode() + b"\x00" + key.encode("utf-8", "replace")).hexdigest()
@@ -686,3 +728,4 @@ class EmbeddingMiddleware:
             store.complete_key(principal.name, key, captured.status, kept, str(path))
 
         await run_sync(save)
+        await captured.replay(send)
