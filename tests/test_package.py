@@ -508,9 +508,9 @@ def test_cli_builds_the_package_and_infers_the_template(tmp_path):
 
 
 def test_font_normalisation_removes_the_unique_ids_and_keeps_the_rendering(small, converter, tmp_path):
+    from service.output.pdf import eexec_decrypt, normalise_fonts
     from service.packaging.convert import docx_to_pdf
     from service.packaging.listing import without_footers
-    from service.output.pdf import eexec_decrypt, normalise_fonts
 
     raw = docx_to_pdf(converter, without_footers(small.application_docx))
     pdf = pikepdf.open(io.BytesIO(raw))

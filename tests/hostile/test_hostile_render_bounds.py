@@ -103,9 +103,7 @@ def test_only_renders_with_much_work_are_isolated() -> None:
 # --- same bytes either way ----------------------------------------------------------------------------------
 
 
-def test_a_normal_notice_is_byte_identical_isolated_and_in_process(
-    converter: ConversionPool, tmp_path: Path
-) -> None:
+def test_a_normal_notice_is_byte_identical_isolated_and_in_process(converter: ConversionPool, tmp_path: Path) -> None:
     validated = validate("official_document", sample("official_document"))
     here = render("official_document", validated)
     isolated, peak = render_isolated("official_document", validated, RenderBounds())

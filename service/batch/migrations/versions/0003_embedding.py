@@ -69,9 +69,7 @@ def upgrade() -> None:
     op.create_index("webhook_deliveries_subject", "webhook_deliveries", ["subject"])
     op.create_table(
         "webhook_attempts",
-        sa.Column(
-            "delivery_id", sa.Text(), sa.ForeignKey("webhook_deliveries.id", ondelete="CASCADE"), nullable=False
-        ),
+        sa.Column("delivery_id", sa.Text(), sa.ForeignKey("webhook_deliveries.id", ondelete="CASCADE"), nullable=False),
         sa.Column("attempt", sa.Integer(), nullable=False),
         sa.Column("at", sa.Float(), nullable=False),
         sa.Column("status_code", sa.Integer()),
