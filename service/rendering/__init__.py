@@ -61,7 +61,7 @@ def render(
     if extra:
         context.update(extra)
     if spec.composer:
-        return spec.composer(context["p"], render)
+        return spec.composer(context["p"], render, spec.docx_path)
     return prepared.render(context, {"dc:title": spec.title, "dc:creator": applicant, "dc:subject": spec.title})
 
 

@@ -53,6 +53,7 @@ from service.rendering import ooxml_order
 from service.rendering.docx_merge import ComposeError, DocumentMerger, save_deterministic
 from service.rendering.engine import TEMPLATES, intermediate_documents
 from service.rendering.titles import document_title
+from service.rendering.type_metrics import EM_BELOW_BASELINE, MARK_EM_ABOVE_LINE_EM
 from service.rendering.values import Blank
 
 __all__ = ["ComposeError", "attachment_lines", "break_title", "compose_official_document", "layout_for"]
@@ -67,15 +68,6 @@ MARK_MAX_HALF_POINTS = 84  # 初号
 MARK_LINE_FACTOR = 1.0  # exact line height of the 发文机关标志, × its size
 TYPE_AREA_TOP_TO_MARK_TWIPS = 1984  # 35 mm
 MM_TWIPS = 1440 / 25.4
-# CJK fonts draw a character in an em box from 0.88 em above to 0.12 em below the baseline (FandolFang, Noto CJK);
-# the edges of that box are the characters' edges (the ink of 广 or 号 reaches within a few tenths of a mm of
-# them). The character box of a PDF (pdfplumber's top/bottom) runs from 1 em above the baseline to the baseline,
-# so the printed characters start 0.12 em below its top.
-EM_BELOW_BASELINE = 0.12
-# LibreOffice sets 小标宋 (Noto Serif CJK Bold) in an exact line of its own size with its character box 2.8 mm
-# above the line's top at 初号 (measured on the PDF): 0.189 em; the em box, and the ink, start 0.12 em lower.
-MARK_BOX_ABOVE_LINE_EM = 159 / 840
-MARK_EM_ABOVE_LINE_EM = MARK_BOX_ABOVE_LINE_EM - EM_BELOW_BASELINE
 BODY_SIZE_MM = 16 * 25.4 / 72  # 三号
 # The red rule 4 mm below the 发文字号: its baseline lies 2.96 mm above the bottom of its 28.95 pt line (measured),
 # the characters reach 0.12 em below it.
@@ -282,15 +274,8 @@ def apply_layout(document: Document, layout: Layout | None, attlist: list[Attach
 # --- Rendering the parts ---------------------------------------------------------------------------------------
 
 
-def _template_path() -> Path:
-    """The catalog's template file (where an office suite may have re-saved it), not a path of this module's."""
-    from service.rendering import catalog  # the catalog imports this module
-
-    return catalog.get_template(TEMPLATE_ID).docx_path
-
-
-def _render_notice(doc: _Document | Blank, titles: list[str], layout: Layout) -> Document:
-    prepared = TEMPLATES.get(_template_path())
+def _render_notice(doc: _Document | Blank, titles: list[str], layout: Layout, template: Path) -> Document:
+    prepared = TEMPLATES.get(template)
     blank = isinstance(doc, Blank)
     listed = [] if isinstance(doc, Blank) else (doc.attachment_list if doc.attachment_list is not None else titles)
     attlist = attachment_lines(listed)
@@ -307,15 +292,15 @@ def _render_notice(doc: _Document | Blank, titles: list[str], layout: Layout) ->
     return document
 
 
-def _render_text_attachment(title: str, blocks: list[NumberedBlock]) -> Document:
-    prepared = TEMPLATES.get(_template_path())
+def _render_text_attachment(title: str, blocks: list[NumberedBlock], template: Path) -> Document:
+    prepared = TEMPLATES.get(template)
     context = {"mode": "attachment", "title": "\n".join(break_title(title)), "body": blocks, "blank": False}
     document = docx.Document(io.BytesIO(prepared.render(context)))
     apply_layout(document, None, [])
     return document
 
 
-def _render_attachment(att: Attachment, render: Render) -> tuple[str, Document]:
+def _render_attachment(att: Attachment, render: Render, template: Path) -> tuple[str, Document]:
     """The attachment as its own document, and the title it is listed under."""
     if att.document is not None:
         ref = att.document
@@ -323,7 +308,7 @@ def _render_attachment(att: Attachment, render: Render) -> tuple[str, Document]:
         part = docx.Document(io.BytesIO(data))
         return att.title or _own_title(part) or DOCUMENT_TITLES[ref.template_id], part
     title = att.title or ""
-    return title, _render_text_attachment(title, number_blocks(att.blocks or []))
+    return title, _render_text_attachment(title, number_blocks(att.blocks or []), template)
 
 
 def _own_title(part: Document) -> str:
@@ -373,11 +358,12 @@ def footer_for_page_numbers(sect: etree._Element, extra_twips: int = 0) -> None:
     margins.set(qn("w:footer"), str(max(footer, 0)))
 
 
-def compose_document(doc: _Document | Blank, render: Render) -> Document:
-    """The notice with its forwarded documents and attachments, as a python-docx Document."""
-    attachments = [] if isinstance(doc, Blank) else [_render_attachment(a, render) for a in doc.attachments]
+def compose_document(doc: _Document | Blank, render: Render, template: Path) -> Document:
+    """The notice with its forwarded documents and attachments, as a python-docx Document. `template` is the
+    catalog's .docx of the 公文 (an office suite may have re-saved it), handed in so this module needs no catalog."""
+    attachments = [] if isinstance(doc, Blank) else [_render_attachment(a, render, template) for a in doc.attachments]
     layout = layout_for(doc)
-    master = _render_notice(doc, [title for title, _ in attachments], layout)
+    master = _render_notice(doc, [title for title, _ in attachments], layout, template)
     extra = 0
     if layout.letter:
         from service.rendering.letter import letter_first_page
@@ -387,7 +373,7 @@ def compose_document(doc: _Document | Blank, render: Render) -> Document:
     disclosure = merger.detach_style("Disclosure")
     forwarded = [] if isinstance(doc, Blank) else getattr(doc, "forwarded", [])
     for fwd in forwarded:
-        merger.append(compose_document(fwd, render))
+        merger.append(compose_document(fwd, render, template))
     for number, (_, part) in enumerate(attachments, start=1):
         # a single attachment carries no sequence number, in its mark as in 附件说明 (GB/T 9704 7.3.4, 8); the
         # document's own mark (if it prints one) gives way to it, so that a page never shows two marks
@@ -398,11 +384,11 @@ def compose_document(doc: _Document | Blank, render: Render) -> Document:
     return master
 
 
-def compose_official_document(doc: OfficialDocument | Blank, render: Render) -> bytes:
+def compose_official_document(doc: OfficialDocument | Blank, render: Render, template: Path) -> bytes:
     """`render("official_document", …)`: the composed 公文 as deterministic .docx bytes; its title (PDF Title
     after conversion) is the notice's own."""
     with intermediate_documents():
-        master = compose_document(doc, render)
+        master = compose_document(doc, render, template)
     kind = DOCUMENT_TITLES[TEMPLATE_ID]
     title = document_title(TEMPLATE_ID, None if isinstance(doc, Blank) else doc)
     creator = "" if isinstance(doc, Blank) else doc.applicant_name()

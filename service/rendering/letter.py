@@ -21,11 +21,11 @@ from docx.text.paragraph import Paragraph
 from lxml import etree
 
 from service.rendering import ooxml_order
-from service.rendering.compose import MARK_EM_ABOVE_LINE_EM
+from service.rendering.type_metrics import MARK_EM_ABOVE_LINE_EM
 
 MM_TWIPS = 1440 / 25.4
 # The mark's edges are those of its characters' em box (0.12 em below the PDF's character box, see
-# compose.EM_BELOW_BASELINE): in an exact line of its size the em box starts MARK_EM_ABOVE_LINE_EM above the
+# type_metrics.EM_BELOW_BASELINE): in an exact line of its size the em box starts MARK_EM_ABOVE_LINE_EM above the
 # line's top and ends as far above its bottom. LibreOffice draws a border 0.9 mm beyond the edge of its 1 pt
 # paragraph (measured on the PDF).
 BORDER_OFFSET_MM = 0.9
