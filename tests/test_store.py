@@ -211,8 +211,8 @@ LATER_REVISION = '''
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "9000"
+down_revision = "{head}"
 branch_labels = None
 depends_on = None
 
@@ -229,27 +229,28 @@ def downgrade() -> None:
 def test_a_later_revision_runs_once_on_the_existing_data(
     store_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    head = head_revision()  # the later revision chains onto whatever this code's newest revision is
     with BatchStore(store_url) as store:
         store.create_job("j", tmp_path / "m.json", tmp_path / "out")
     later = tmp_path / "migrations"
     shutil.copytree(database_module.MIGRATIONS_DIR, later, ignore=shutil.ignore_patterns("__pycache__"))
-    (later / "versions" / "0002_note.py").write_text(LATER_REVISION, encoding="utf-8")
+    (later / "versions" / "9000_note.py").write_text(LATER_REVISION.replace("{head}", head), encoding="utf-8")
     monkeypatch.setattr(database_module, "MIGRATIONS_DIR", later)
     with BatchStore(store_url) as store:
-        assert (store.migration.before, store.migration.after) == ("0001", "0002")
+        assert (store.migration.before, store.migration.after) == (head, "9000")
         assert store.get_job("j") is not None
     with BatchStore(store_url) as store:
-        assert (store.migration.before, store.migration.after) == ("0002", "0002")
-    assert revision_in(store_url) == ["0002"]
+        assert (store.migration.before, store.migration.after) == ("9000", "9000")
+    assert revision_in(store_url) == ["9000"]
     engine = create_engine(store_url)
     with engine.connect() as conn:
         assert conn.execute(text("SELECT id, note FROM jobs")).all() == [("j", "旧任务")]
     engine.dispose()
-    # This code (head 0001) now meets a database from "a newer docgen".
+    # This code (without 9000) now meets a database from "a newer docgen".
     monkeypatch.undo()
     with pytest.raises(StoreTooNew) as caught:
         BatchStore(store_url)
-    assert "版本为 0002" in str(caught.value)
+    assert "版本为 9000" in str(caught.value)
 
 
 def test_a_database_from_a_newer_docgen_is_refused(store_url: str, tmp_path: Path) -> None:
