@@ -12,7 +12,8 @@ COMPILE   := $(PY) -m piptools compile --quiet --generate-hashes --allow-unsafe 
              --no-emit-index-url --no-emit-find-links --no-emit-trusted-host $(LOCK_ARGS)
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
-PYTEST_ARGS ?=
+# Two workers, one test file each at a time (module fixtures such as a server or a pool stay in one process).
+PYTEST_ARGS ?= -n 2 --dist loadfile
 
 .PHONY: install system venv lock test lint serve schemas templates bench clean clients
 

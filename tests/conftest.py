@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,7 +15,9 @@ from service.conversion import ConversionPool, PoolSettings
 def converter() -> Iterator[ConversionPool]:
     """One LibreOffice pool for the tests that only need conversions done (packaging, batches, layout):
     handed in explicitly, as the service hands its own pool to packaging and batches."""
-    with ConversionPool(PoolSettings()) as pool:
+    # Under xdist each worker has its own pool: one LibreOffice process each keeps the 2-core machine's load sane.
+    settings = PoolSettings(size=1) if os.environ.get("PYTEST_XDIST_WORKER") else PoolSettings()
+    with ConversionPool(settings) as pool:
         yield pool
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 import threading
 import time
+import weakref
 from collections import deque
 from collections.abc import Callable
 
@@ -23,6 +24,7 @@ from service.conversion import (
     PoolEvent,
     PoolSettings,
 )
+from service.conversion import pool as pool_module
 from service.conversion.pool import _close_live_pools
 from service.conversion.protocol import (
     ConversionJob,
@@ -393,10 +395,12 @@ def test_close_lets_a_running_conversion_finish_and_wakes_waiters() -> None:
     assert all(p.stopped for p in script.processes)
 
 
-def test_the_atexit_safety_net_closes_live_pools() -> None:
+def test_the_atexit_safety_net_closes_live_pools(monkeypatch: pytest.MonkeyPatch) -> None:
     script = Script()
     pool = make_pool(script)
     pool.start()
+    # the net closes every live pool: let it see only this one, not the suite's shared real pools
+    monkeypatch.setattr(pool_module, "_live_pools", weakref.WeakSet([pool]))
     _close_live_pools()
     assert pool.closed and script.processes[0].stopped
 

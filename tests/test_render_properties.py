@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import AfterValidator, BaseModel
 
+from service.payloads.common import visible_text
 from service.rendering import get_template, render, validate
 from service.rendering.values import clean_text
 from tests.docx_text import full_text, open_docx, paragraphs, text_paragraphs
@@ -86,7 +87,8 @@ def _text(max_tokens: int, max_length: int | None) -> st.SearchStrategy[str]:
     text = pieces.map("".join)
     if max_length is not None:
         text = text.map(lambda s: s[:max_length])
-    return text.filter(lambda s: bool(s.strip()))
+    # a text with nothing visible is a missing value (issue 12 #3): required fields must get something to print
+    return text.filter(lambda s: bool(visible_text(s).strip()))
 
 
 def _narrative() -> st.SearchStrategy[str]:

@@ -66,15 +66,22 @@ def _mp_context() -> Any:
         return _context
 
 
-def _vm_size() -> int:
+def _vm_size(field: str = "VmSize") -> int:
     try:
         with open("/proc/self/status", encoding="ascii") as status:
             for line in status:
-                if line.startswith("VmSize:"):
+                if line.startswith(f"{field}:"):
                     return int(line.split()[1]) * 1024
     except OSError:
         pass
     return 0
+
+
+def _reached_address_space_cap() -> bool:
+    """Whether this process's address space once grew to (nearly) its RLIMIT_AS: libraries that run out of memory
+    in C (libxml2: "XMLSyntaxError: unknown error") fail without a MemoryError, but their peak tells."""
+    soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+    return soft != resource.RLIM_INFINITY and _vm_size("VmPeak") >= soft - 64 * 1024 * 1024
 
 
 def _render_template(source: bytes, name: str, context: dict[str, Any], properties: dict[str, str] | None) -> bytes:
@@ -108,7 +115,7 @@ def _child(conn: Connection, work: Callable[..., bytes], args: tuple[Any, ...], 
     except DocgenError as exc:
         conn.send(("error", exc.code, exc.kind.value, exc.message))
     except Exception as exc:  # a template error Jinja raises at evaluation (undefined variable, bad call …)
-        if _out_of_memory(exc):
+        if _out_of_memory(exc) or _reached_address_space_cap():
             conn.send(
                 ("limit", f"{label}渲染时内存超过 {limits.memory_mb} MiB 的上限（例如过长的字符串或过多的重复）。")
             )

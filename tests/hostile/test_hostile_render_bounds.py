@@ -123,7 +123,9 @@ def test_a_notice_over_the_time_budget_is_413_while_a_small_request_is_served(
     converter: ConversionPool, tmp_path: Path
 ) -> None:
     # One render thread: had the isolated render held it, the small request would wait for the large one.
-    with app_client(converter, tmp_path, render_timeout_seconds=3, render_threads=1) as client:
+    # A budget far below what the largest notice needs on any machine (seconds of CPU), so the outcome does not
+    # depend on how fast or loaded the machine is.
+    with app_client(converter, tmp_path, render_timeout_seconds=0.5, render_threads=1) as client:
         big: dict[str, Any] = {}
         big_done = threading.Event()
 
@@ -140,9 +142,9 @@ def test_a_notice_over_the_time_budget_is_413_while_a_small_request_is_served(
         assert "示范园区" in full_text(open_docx(small.content))
         assert finished_first  # served while the large render was still running
         detail = assert_limit_problem(big["response"])
-        assert "3 秒" in detail
-        # The server is still whole: the next composed notice within budget renders.
-        again = post(client, "official_document", sample("official_document"))
+        assert "0.5 秒" in detail
+        # The server is still whole: the next request renders.
+        again = post(client, "enterprise_application", sample("enterprise_application"))
         assert again.status_code == 200, again.text
 
 
@@ -159,7 +161,7 @@ def test_the_cli_uses_the_same_bounds(tmp_path: Path) -> None:
     payload = tmp_path / "notice.json"
     payload.write_text(json.dumps(largest_notice(), ensure_ascii=False), encoding="utf-8")
     out = tmp_path / "notice.docx"
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "DOCGEN_RENDER_TIMEOUT_SECONDS": "2"}
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "DOCGEN_RENDER_TIMEOUT_SECONDS": "0.5"}
     done = subprocess.run(
         [sys.executable, "-m", "service.cli", "render", "official_document", str(payload), "-o", str(out)],
         capture_output=True,
@@ -168,7 +170,7 @@ def test_the_cli_uses_the_same_bounds(tmp_path: Path) -> None:
         env=env,
     )
     assert done.returncode == 1, done.stdout + done.stderr
-    assert "2 秒" in done.stdout + done.stderr and "公文（通知、函）" in done.stdout + done.stderr
+    assert "0.5 秒" in done.stdout + done.stderr and "公文（通知、函）" in done.stdout + done.stderr
     assert not out.exists()
 
 
