@@ -84,6 +84,7 @@ pictures: install
 
 # Each script prints its figures and compares with the naive baseline in the same run.
 bench: install
+	$(PY) -m pip install -q --disable-pip-version-check -e '.[bench]'  # unoserver and matplotlib: baselines and plots only
 	$(PY) bench/render.py
 	$(PY) bench/convert.py
 	$(PY) bench/package.py
