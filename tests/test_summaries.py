@@ -267,4 +267,7 @@ def test_annex_mark_settable_and_optional():
     assert first_text(CITY) == "附件1"
     assert first_text({**CITY, "annex_mark": "附件3"}) == "附件3"
     assert first_text({**CITY, "annex_mark": ""}).endswith("推荐汇总表")
-    assert errors("city_recommendation_summary", {**CITY, "annex_mark": "第一页"})
+    # One rule for every form's 附件标注 (service.payloads.common.AnnexMark): same code, label and limit.
+    for bad in ("第一页", "附件" + "1" * 9):
+        (error,) = errors("city_recommendation_summary", {**CITY, "annex_mark": bad})
+        assert (error.loc, error.label, error.code) == ("$.annex_mark", "附件标注", "annex_mark_format")

@@ -8,13 +8,11 @@ too, so that the two forms word their errors the same way.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import Annotated, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
-from pydantic import AfterValidator, Field, WithJsonSchema
-from pydantic_core import PydanticCustomError
+from pydantic import Field
 
 from service.payloads.common import (
     YEARS,
@@ -112,36 +110,6 @@ class CoverInfo(PayloadModel):
     @property
     def recommender_lines(self) -> list[str]:
         return cover_lines(self.recommender)
-
-
-# The 公文 composer recognises (and renumbers) a mark of this shape; anything else would print twice.
-ANNEX_MARK = re.compile(r"附件\s*\d*")
-
-
-def _annex_mark(value: str) -> str:
-    if value and not ANNEX_MARK.fullmatch(value):
-        raise PydanticCustomError(
-            "annex_mark_format",
-            "附件标注应为“附件”加可选的阿拉伯数字编号（如“附件2”），或留空表示不标注；现为“{value}”",
-            {"value": value},
-        )
-    return value
-
-
-AnnexMark = Annotated[
-    str,
-    AfterValidator(_annex_mark),
-    WithJsonSchema({"type": "string", "pattern": r"^(附件\s*\d*)?$", "maxLength": 10}),
-]
-
-
-def annex_mark_field(default: str) -> Any:
-    """附件标注 printed top left of the cover; empty for none. The 公文 composer replaces it with its own number."""
-    return Field(
-        default=default,
-        title="附件标注",
-        description=f"封面左上角的附件标注，默认“{default}”；空字符串表示不标注。作为公文附件时由公文重新编号",
-    )
 
 
 class CreationPlan(PayloadModel):

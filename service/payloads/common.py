@@ -66,6 +66,41 @@ def _visible_strings(value: Any) -> Any:
     return value
 
 
+# --- 附件标注 -----------------------------------------------------------------------------------------------
+
+# The 公文 composer recognises (and renumbers) a mark of this shape; anything else would print twice.
+ANNEX_MARK = re.compile(r"附件\s*\d*")
+ANNEX_MARK_MAX_LENGTH = 10
+
+
+def _annex_mark(value: str) -> str:
+    if value and (len(value) > ANNEX_MARK_MAX_LENGTH or not ANNEX_MARK.fullmatch(value)):
+        raise PydanticCustomError(
+            "annex_mark_format",
+            "附件标注应为“附件”加可选的阿拉伯数字编号（如“附件2”），或留空表示不标注；现为“{value}”",
+            {"value": value},
+        )
+    return value
+
+
+AnnexMark = Annotated[
+    str,
+    AfterValidator(_annex_mark),
+    WithJsonSchema({"type": "string", "pattern": r"^(附件\s*\d*)?$", "maxLength": ANNEX_MARK_MAX_LENGTH}),
+]
+"""附件标注 of a standalone form ("附件2"), or "" for none: one rule for every form that prints one."""
+
+
+def annex_mark_field(default: str, *, place: str) -> Any:
+    """The annex_mark field: printed at `place` on a standalone form; the 公文 composer replaces it with its own
+    number when it attaches the form."""
+    return Field(
+        default=default,
+        title="附件标注",
+        description=f"{place}的附件标注，默认“{default}”；空字符串表示不标注。作为公文附件时由公文重新编号",
+    )
+
+
 class PayloadModel(BaseModel):
     """Base of every payload model: unknown keys are errors (a typo must not be silently dropped); every string
     is reduced to its visible text before it is validated (`visible_text`)."""

@@ -23,14 +23,12 @@ from pydantic import Field
 
 from service.payloads import FormPayload, Problem
 from service.payloads.application import (
-    AnnexMark,
     CoverInfo,
     CreationPlan,
     PatentOutput,
     Recommendation,
     TalentPool,
     WeightedCount,
-    annex_mark_field,
     date_not_after,
     growth_series,
     margin_at_most_100,
@@ -43,6 +41,7 @@ from service.payloads.application import (
 from service.payloads.common import (
     Amount,
     AmountSeries,
+    AnnexMark,
     Count,
     CountSeries,
     CreditCode,
@@ -55,6 +54,7 @@ from service.payloads.common import (
     PercentSeries,
     Phone,
     ShortText,
+    annex_mark_field,
 )
 from service.payloads.rules import check_not_above
 
@@ -210,7 +210,7 @@ class EnterpriseTalent(TalentPool):
 class EnterpriseApplication(FormPayload):
     """国家新兴产业发展示范基地创建申请书（示范企业）（附件3）的全部填报内容。"""
 
-    annex_mark: AnnexMark = annex_mark_field("附件3")
+    annex_mark: AnnexMark = annex_mark_field("附件3", place="封面左上角")
     cover: CoverInfo = Field(title="封面")
     basic_info: EnterpriseBasicInfo = Field(title="企业基本信息")
     recognitions: Recognitions = Field(title="企业认定情况")

@@ -15,9 +15,9 @@ from pydantic import BeforeValidator, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from service.payloads import FormPayload
-from service.payloads.common import PayloadModel, Phone, ShortText
+from service.payloads.common import AnnexMark, PayloadModel, Phone, ShortText, annex_mark_field
 from service.payloads.rules import Problem
-from service.payloads.summaries import annex_mark_field, identity_key
+from service.payloads.summaries import identity_key
 
 RSVP_TITLE = "参会回执"
 
@@ -94,7 +94,7 @@ class MeetingRsvp(FormPayload):
     deadline: Deadline = Field(title="报送截止时间", description="如 2026-03-19T10:00，显示为“2026年3月19日上午10时”")
     channel: ShortText = Field(title="报送渠道", description="如 粤政易")
     recipient: ShortText = Field(title="报送对象", description="如 省工信厅园区处")
-    annex_mark: str = annex_mark_field("附件2")
+    annex_mark: AnnexMark = annex_mark_field("附件2", place="表格首行左上角")
     rows: list[RsvpRow] = Field(
         default_factory=list, max_length=500, title="参会人员", description="不填时生成带空行的回执表，供各地填写"
     )

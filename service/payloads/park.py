@@ -25,14 +25,12 @@ from pydantic import Field
 from service.payloads import FormPayload, Problem
 from service.payloads.application import (
     HIGH_LEVEL_NOTE,
-    AnnexMark,
     CoverInfo,
     CreationPlan,
     PatentOutput,
     Recommendation,
     TalentPool,
     WeightedCount,
-    annex_mark_field,
     date_not_after,
     growth_series,
     ranked_descending,
@@ -44,6 +42,7 @@ from service.payloads.application import (
 from service.payloads.common import (
     Amount,
     AmountSeries,
+    AnnexMark,
     Count,
     CountSeries,
     FormDate,
@@ -55,6 +54,7 @@ from service.payloads.common import (
     PercentSeries,
     Phone,
     ShortText,
+    annex_mark_field,
 )
 from service.payloads.rules import check_not_above
 
@@ -199,7 +199,7 @@ class Digitalisation(PayloadModel):
 class ParkApplication(FormPayload):
     """国家新兴产业发展示范基地创建申请书（示范园区）（附件2）的全部填报内容。"""
 
-    annex_mark: AnnexMark = annex_mark_field("附件2")
+    annex_mark: AnnexMark = annex_mark_field("附件2", place="封面左上角")
     cover: CoverInfo = Field(title="封面")
     basic_info: ParkBasicInfo = Field(title="园区基本信息")
     overall: ParkOverall = Field(title="总体情况")

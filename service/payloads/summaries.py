@@ -12,30 +12,24 @@ from __future__ import annotations
 import re
 import unicodedata
 from enum import StrEnum
-from typing import Any
 
 from pydantic import Field
 
 from service.payloads import FormPayload
-from service.payloads.common import CreationFieldValue, CreditCode, PayloadModel, ShortText
+from service.payloads.common import (
+    AnnexMark,
+    CreationFieldValue,
+    CreditCode,
+    PayloadModel,
+    ShortText,
+    annex_mark_field,
+)
 from service.payloads.errors import Loc
 from service.payloads.rules import Problem
 
 SUMMARY_TITLE = "国家新兴产业发展示范基地创建对象推荐汇总表"
 BLANK_REGION = "××市"
 CITY_NOTE = "注：请按推荐优先级排序，园区类和企业类分别单独列表。"
-ANNEX_MARK_PATTERN = r"^(附件\s*\d*)?$"
-
-
-def annex_mark_field(default: str) -> Any:
-    """附件标注 on the first line of a standalone form; the 公文 composer renumbers it when it attaches the form."""
-    return Field(
-        default=default,
-        title="附件标注",
-        description=f"表格首行左上角的附件标注，默认“{default}”；空字符串表示不标注。作为公文附件时由公文重新编号",
-        pattern=ANNEX_MARK_PATTERN,
-        max_length=10,
-    )
 
 
 class Category(StrEnum):
@@ -141,7 +135,7 @@ class _RecommendationSummary(FormPayload):
     recommender: ShortText = Field(
         title="推荐单位（盖章）", description="填报本表的工业和信息化主管部门，如 广州市工业和信息化局"
     )
-    annex_mark: str = annex_mark_field("附件1")
+    annex_mark: AnnexMark = annex_mark_field("附件1", place="表格首行左上角")
 
     def _rows(self) -> list[RecommendationRow]:
         return list(self.rows)  # type: ignore[attr-defined]
