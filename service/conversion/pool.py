@@ -248,12 +248,15 @@ class ConversionPool:
         """Conversions that run at the same time: one per LibreOffice process (the `Converter` protocol)."""
         return self.settings.size
 
-    def convert(self, docx: bytes, options: PdfOptions | None = None) -> bytes:
-        """The PDF of a .docx (sanitized first). Raises a ConversionError subclass."""
+    def convert(self, docx: bytes, options: PdfOptions | None = None, *, timeout: float | None = None) -> bytes:
+        """The PDF of a .docx (sanitized first). Raises a ConversionError subclass.
+
+        `timeout`: a shorter limit for this call than the pool's `conversion_timeout` (a caller with a deadline of
+        its own, such as a distributed task); the retry on a fresh process gets only what is left of it."""
         sanitized = sanitize_docx(docx)
         if sanitized.report.changed:
             logger.info("sanitized document: %s", sanitized.report)
-        return self._run(ConversionJob(sanitized.data, options or PdfOptions()))
+        return self._run(ConversionJob(sanitized.data, options or PdfOptions()), timeout)
 
     def convert_file(self, source: Path, target: Path, options: PdfOptions | None = None) -> None:
         atomic_write(Path(target), self.convert(Path(source).read_bytes(), options))
@@ -488,24 +491,31 @@ class ConversionPool:
             self._health_thread = threading.Thread(target=self._health_loop, name="docgen-lo-health", daemon=True)
             self._health_thread.start()
 
-    def _run(self, job: ConversionJob) -> bytes:
+    def _run(self, job: ConversionJob, timeout: float | None = None) -> bytes:
         if not self._started:
             self._start_lazily()
+        limit = self.settings.conversion_timeout if timeout is None else min(timeout, self.settings.conversion_timeout)
         slot = self._acquire()
         recycle_reason: str | None = None
         began = time.monotonic()
         try:
             for attempt in (1, 2):
+                if timeout is not None and time.monotonic() >= began + limit:
+                    self._count(failures_total=1)
+                    raise ConversionTimeout(limit, detail="the caller's timeout left no time for another attempt")
                 process = self._ensure_process(slot)
+                # With a caller's timeout both attempts (and a process start) share it; otherwise each gets the
+                # pool's own.
+                allowed = limit if timeout is None else max(0.001, began + limit - time.monotonic())
                 self._emit(PoolEvent("dispatch", slot.index, process.pid, f"attempt {attempt}"))
                 try:
-                    pdf = process.convert(job, self.settings.conversion_timeout)
+                    pdf = process.convert(job, allowed)
                 except ProcessTimedOut as exc:
                     self._count(timeouts_total=1)
                     self._stop_process(slot, "timeout", str(exc))
                     if attempt == 2:
                         self._count(failures_total=1)
-                        raise ConversionTimeout(self.settings.conversion_timeout, detail=str(exc)) from exc
+                        raise ConversionTimeout(limit, detail=str(exc)) from exc
                 except ProcessCrashed as exc:
                     self._count(crashes_total=1)
                     self._stop_process(slot, "crashed", str(exc))
