@@ -180,9 +180,9 @@ class Settings(BaseSettings):
 
     def batch_database_url(self) -> str:
         """The job database: `database_url`, else the SQLite file `<data_dir>/batches/batches.db`."""
-        if self.database_url:
-            return self.database_url
-        return f"sqlite:///{(self.data_dir / 'batches' / 'batches.db').resolve()}"
+        from service.batch.database import job_database_url
+
+        return job_database_url(self.database_url, self.data_dir)
 
     def batch_storage_dir(self) -> Path:
         """Where batch uploads and outputs live: `storage_dir`, else `data_dir`."""

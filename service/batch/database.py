@@ -2,7 +2,8 @@
 
 A database is named by a SQLAlchemy URL: `sqlite:////abs/path/state.db` (the default, one machine) or
 `postgresql+psycopg://user:password@host/db` (shared by API replicas and workers). `database_url(path_or_url)`
-turns a plain file path into the SQLite URL.
+turns a plain file path into the SQLite URL; `job_database_url` is the one place that decides which database the
+job store of a configuration is (DOCGEN_DATABASE_URL, else SQLite under the data directory).
 
 SQLite: WAL journal (readers never wait for the writer), `BEGIN IMMEDIATE` for every write transaction so a
 read-modify-write cannot interleave with another process's, a 30 s busy timeout. PostgreSQL: read committed
@@ -73,6 +74,18 @@ def database_url(target: Path | str) -> str:
     if isinstance(target, str) and "://" in target:
         return target
     return f"sqlite:///{Path(target).resolve()}"
+
+
+JOB_DATABASE_FILE = Path("batches") / "batches.db"
+"""The default job database, relative to the data directory: a SQLite file (one machine only)."""
+
+
+def job_database_url(configured: str | None, data_dir: Path | str) -> str:
+    """The job database every part of docgen uses (API, embedding kit, workers, CLI): `configured`
+    (`DOCGEN_DATABASE_URL`) when set, else the SQLite file `<data_dir>/batches/batches.db`."""
+    if configured:
+        return database_url(configured)
+    return database_url(Path(data_dir) / JOB_DATABASE_FILE)
 
 
 def describe(url: str) -> str:

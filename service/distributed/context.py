@@ -12,6 +12,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from service.batch.database import job_database_url
 from service.batch.store import BatchStore
 
 log = logging.getLogger("docgen.distributed")
@@ -98,12 +99,4 @@ def set_current(context: WorkerContext | None) -> None:
 
 def open_store(settings: Any) -> BatchStore:
     """The job store the API uses (`DOCGEN_DATABASE_URL`, else `<data_dir>/batches/batches.db`)."""
-    configured = getattr(settings, "batch_database_url", None)
-    if callable(configured):
-        return BatchStore(configured())
-    url = str(getattr(settings, "database_url", "") or os.environ.get("DOCGEN_DATABASE_URL", ""))
-    if url:
-        return BatchStore(url)
-    root = Path(settings.data_dir) / "batches"
-    root.mkdir(parents=True, exist_ok=True)
-    return BatchStore(root / "batches.db")
+    return BatchStore(job_database_url(settings.database_url, settings.data_dir))

@@ -243,12 +243,12 @@ class EmbeddingState:
     # --- lifecycle ----------------------------------------------------------------------------------------
 
     async def start(self, app: Any) -> None:
-        from service.api.routers.batches import database_url_of
+        from service.batch.database import job_database_url
 
         self.app = app
         self.batches = app.state
         self.root.mkdir(parents=True, exist_ok=True)
-        self.store = EmbeddingStore(database_url_of(self.settings))
+        self.store = EmbeddingStore(job_database_url(self.settings.database_url, self.settings.data_dir))
         secret = await run_sync(load_or_create_secret, self.settings.signing_secret.get_secret_value(), self.root)
         self.signer = LinkSigner(secret)
         self._wake = asyncio.Event()

@@ -32,6 +32,7 @@ from pydantic import BaseModel, Field
 
 from service.api.problems import FieldErrorModel, ProblemError, problem_responses
 from service.batch.candidate_list import LIST_NAMES, manifest_in
+from service.batch.database import job_database_url
 from service.batch.jobs import BatchJob
 from service.batch.manifest import MANIFEST_NAME, ManifestInvalid, load_manifest
 from service.batch.pipeline import run_job
@@ -73,13 +74,6 @@ class BatchService:
         return self.storage.job_dir(job_id)
 
 
-def database_url_of(settings: Any) -> str:
-    """The job database of `settings` (DOCGEN_DATABASE_URL, else SQLite under the data directory)."""
-    if hasattr(settings, "batch_database_url"):
-        return str(settings.batch_database_url())
-    return str(getattr(settings, "database_url", "") or Path(settings.data_dir) / "batches" / "batches.db")
-
-
 def storage_of(settings: Any) -> Storage:
     """The job files of `settings` (DOCGEN_STORAGE_DIR, else the data directory)."""
     root = getattr(settings, "storage_dir", None) or settings.data_dir
@@ -89,7 +83,10 @@ def storage_of(settings: Any) -> Storage:
 def start_batch_service(settings: Any, converter: Converter, runner: JobRunner | None = None) -> BatchService:
     """The job store (database), the storage and the (embedded, unless given) runner converting with `converter`."""
     storage = storage_of(settings)
-    store = runner.store if runner is not None else BatchStore(database_url_of(settings))
+    if runner is not None:
+        store = runner.store
+    else:
+        store = BatchStore(job_database_url(settings.database_url, settings.data_dir))
 
     def run(job: BatchJob, store: BatchStore, stop: threading.Event) -> None:
         run_job(job, store, converter=converter, stop=stop)
