@@ -12,12 +12,19 @@ Every entry gets
   threads (or renders) can end up with another entry's CRC.
 Entries are written sorted by name unless the caller asks to keep its order (a .docx keeps its template's order,
 [Content_Types].xml first).
+
+An entry the caller marks as reused (`data(..., reuse=True)`: a template's unchanged styles, theme, fonts) is
+deflated once and its compressed bytes are written again on later calls: the same data at the same level always
+deflates to the same bytes, so the archive is byte-for-byte what `writestr` would write.
 """
 
 from __future__ import annotations
 
 import shutil
+import threading
 import zipfile
+import zlib
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from io import BytesIO
 from pathlib import Path
@@ -53,6 +60,45 @@ def zip_info(name: str, date_time: DateTime, *, folder: bool = False, mode: int 
     return info
 
 
+class _DeflateCache:
+    """Deflated bytes (and CRC) of entries written again and again, keyed by (level, data); least recently used
+    entries are dropped beyond `max_entries` or `max_bytes` of data. Thread-safe: deflating happens outside the
+    lock (two threads may both deflate the same data once; they get the same bytes)."""
+
+    def __init__(self, max_entries: int = 256, max_bytes: int = 64 << 20) -> None:
+        self.max_entries = max_entries
+        self.max_bytes = max_bytes
+        self._lock = threading.Lock()
+        self._items: OrderedDict[tuple[int, bytes], tuple[int, bytes]] = OrderedDict()
+        self._bytes = 0
+
+    def get(self, data: bytes, level: int) -> tuple[int, bytes]:
+        key = (level, data)
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+                return found
+        # zipfile's own compressor for ZIP_DEFLATED: raw deflate, one compress() of the whole data, then flush()
+        compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
+        value = (zlib.crc32(data), compressor.compress(data) + compressor.flush())
+        with self._lock:
+            if key not in self._items:
+                self._items[key] = value
+                self._bytes += len(data)
+                while self._items and (len(self._items) > self.max_entries or self._bytes > self.max_bytes):
+                    (_, old), _ = self._items.popitem(last=False)
+                    self._bytes -= len(old)
+        return value
+
+
+DEFLATED = _DeflateCache()
+# Small entries deflate in microseconds: not worth a cache slot.
+_REUSE_MIN_BYTES = 2048
+# Far below the ZIP64 limit, where zipfile would write a ZIP64 header instead.
+_REUSE_MAX_BYTES = 16 << 20
+
+
 class ZipWriter:
     """Adds entries to a ZIP (a path or an open binary file), each with its own fresh, deterministic ZipInfo."""
 
@@ -65,9 +111,38 @@ class ZipWriter:
         name = name if name.endswith("/") else f"{name}/"
         self._zf.writestr(zip_info(name, self.date_time, folder=True), b"")
 
-    def data(self, name: str, data: bytes) -> None:
+    def data(self, name: str, data: bytes, *, reuse: bool = False) -> None:
+        """One entry; `reuse`: the same bytes are written often (a template's static part), deflate them once."""
         info = zip_info(name, self.date_time)
+        if reuse and _REUSE_MIN_BYTES <= len(data) < _REUSE_MAX_BYTES and self.compresslevel > 0 and self._zf._seekable:  # type: ignore[attr-defined]
+            crc, deflated = DEFLATED.get(data, self.compresslevel)
+            self._write_deflated(info, len(data), crc, deflated)
+            return
         self._zf.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=self.compresslevel)
+
+    def _write_deflated(self, info: zipfile.ZipInfo, size: int, crc: int, deflated: bytes) -> None:
+        """What `writestr` writes for this entry (zipfile 3.11-3.13 `_open_to_write` and `_ZipWriteFile.close`
+        on a seekable file), with the deflated bytes given."""
+        zf = self._zf
+        with zf._lock:  # type: ignore[attr-defined]
+            if zf._writing:  # type: ignore[attr-defined]
+                raise ValueError("Can't write to ZIP archive while an open writing handle exists.")
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.flag_bits = 0x00  # as _open_to_write: the UTF-8 flag is derived from the name when written
+            info.file_size = size
+            info.compress_size = len(deflated)
+            info.CRC = crc
+            fp = zf.fp
+            assert fp is not None
+            fp.seek(zf.start_dir)
+            info.header_offset = fp.tell()
+            zf._writecheck(info)  # type: ignore[attr-defined]
+            zf._didModify = True  # type: ignore[attr-defined]
+            fp.write(info.FileHeader(False))
+            fp.write(deflated)
+            zf.start_dir = fp.tell()
+            zf.filelist.append(info)
+            zf.NameToInfo[info.filename] = info
 
     def file(self, name: str, path: Path) -> None:
         """Copy a file in chunks (a batch delivery can hold gigabytes)."""

@@ -162,7 +162,7 @@ class PreparedTemplate:
                     data = xml.encode("utf-8")
                 if properties and entry.name == "docProps/core.xml":
                     data = _core_properties(data, properties)
-                archive.data(entry.name, data)
+                archive.data(entry.name, data, reuse=data is entry.data)
         return out.getvalue()
 
     def _evaluate(self, entry: _Entry, context: dict[str, Any]) -> str:
