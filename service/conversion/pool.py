@@ -252,7 +252,8 @@ class ConversionPool:
         """The PDF of a .docx (sanitized first). Raises a ConversionError subclass.
 
         `timeout`: a shorter limit for this call than the pool's `conversion_timeout` (a caller with a deadline of
-        its own, such as a distributed task); the retry on a fresh process gets only what is left of it."""
+        its own, such as a distributed task), counted from the call: the wait for a free process and the retry on a
+        fresh process get only what is left of it."""
         sanitized = sanitize_docx(docx)
         if sanitized.report.changed:
             logger.info("sanitized document: %s", sanitized.report)
@@ -495,18 +496,19 @@ class ConversionPool:
         if not self._started:
             self._start_lazily()
         limit = self.settings.conversion_timeout if timeout is None else min(timeout, self.settings.conversion_timeout)
+        called = time.monotonic()
         slot = self._acquire()
         recycle_reason: str | None = None
         began = time.monotonic()
         try:
             for attempt in (1, 2):
-                if timeout is not None and time.monotonic() >= began + limit:
+                # A caller's timeout counts from its call: the wait for a process, a process start and both
+                # attempts share it. Otherwise each attempt gets the pool's own conversion_timeout.
+                if timeout is not None and time.monotonic() >= called + limit:
                     self._count(failures_total=1)
-                    raise ConversionTimeout(limit, detail="the caller's timeout left no time for another attempt")
+                    raise ConversionTimeout(limit, detail="the caller's timeout left no time for (another) attempt")
                 process = self._ensure_process(slot)
-                # With a caller's timeout both attempts (and a process start) share it; otherwise each gets the
-                # pool's own.
-                allowed = limit if timeout is None else max(0.001, began + limit - time.monotonic())
+                allowed = limit if timeout is None else max(0.001, called + limit - time.monotonic())
                 self._emit(PoolEvent("dispatch", slot.index, process.pid, f"attempt {attempt}"))
                 try:
                     pdf = process.convert(job, allowed)
