@@ -309,7 +309,9 @@ class ConversionPool:
         ahead = len(self._waiters) + sum(1 for slot in self._slots if slot.busy)
         return max(1, math.ceil(average * (ahead + 1) / self.settings.size))
 
-    def _acquire(self) -> _Slot:
+    def _acquire(self, timeout: float | None = None) -> _Slot:
+        """A slot for one conversion: at once, or after waiting in the queue (at most `queue_wait_timeout`, and
+        at most the caller's `timeout`: then ConversionTimeout)."""
         with self._lock:
             if self._closed:
                 raise LibreOfficeUnavailable(_CLOSED_MESSAGE)
@@ -329,7 +331,8 @@ class ConversionPool:
         if full:
             self._emit(PoolEvent("busy", -1, None, "queue full"))
             raise ConversionBusy(retry_after, detail="queue full")
-        waiter.event.wait(self.settings.queue_wait_timeout)
+        callers = timeout is not None and timeout < self.settings.queue_wait_timeout
+        waiter.event.wait(timeout if timeout is not None and callers else self.settings.queue_wait_timeout)
         with self._lock:
             if waiter.slot is not None:
                 return waiter.slot
@@ -337,6 +340,10 @@ class ConversionPool:
                 self._waiters.remove(waiter)
             if self._closed:
                 raise LibreOfficeUnavailable(_CLOSED_MESSAGE)
+            if callers:
+                assert timeout is not None
+                self._metrics.failures_total += 1
+                raise ConversionTimeout(timeout, detail="no process became free within the caller's timeout")
             self._metrics.busy_rejections_total += 1
             raise ConversionBusy(self._retry_after_locked(), detail="waited too long in the queue")
 
@@ -497,7 +504,7 @@ class ConversionPool:
             self._start_lazily()
         limit = self.settings.conversion_timeout if timeout is None else min(timeout, self.settings.conversion_timeout)
         called = time.monotonic()
-        slot = self._acquire()
+        slot = self._acquire(None if timeout is None else limit)
         recycle_reason: str | None = None
         began = time.monotonic()
         try:
