@@ -5,8 +5,9 @@ What makes the merged package conform
     OutputIntent); image pages are made here (DeviceRGB/DeviceGray images, no fonts); the page-number font is
     embedded (`stamp_font`).
   * The catalogue gets the OutputIntent (GTS_PDFA1, LibreOffice's sRGB ICC profile, copied from the converted
-    申请书) and an XMP packet with pdfaid:part=2, pdfaid:conformance=B whose title, author, subject, keywords,
-    producer, creator tool and dates repeat the Info dictionary (dates from the payload, never the clock).
+    申请书, its header date set to the creation date: LibreOffice writes the clock's) and an XMP packet with
+    pdfaid:part=2, pdfaid:conformance=B whose title, author, subject, keywords, producer, creator tool and dates
+    repeat the Info dictionary (dates from the payload, never the clock).
   * PDF 1.7 header, a trailer /ID (content-derived), no encryption.
 
 Applicant PDFs are the unknown part. Each one is made conforming where that is safe, and refused otherwise:
@@ -142,9 +143,36 @@ def copy_output_intents(target: pikepdf.Pdf, source: pikepdf.Pdf) -> None:
         raise PackageError(
             "pdfa_output_intent_missing", "申请书的 PDF/A 转换结果缺少 OutputIntent（ICC 色彩配置），无法生成 PDF/A"
         )
-    target.Root.OutputIntents = pikepdf.Array(
-        [target.copy_foreign(i if i.is_indirect else source.make_indirect(i)) for i in intents]
-    )
+    copied = [target.copy_foreign(i if i.is_indirect else source.make_indirect(i)) for i in intents]
+    for intent in copied:
+        profile = intent.get("/DestOutputProfile")
+        if isinstance(profile, pikepdf.Stream):
+            undated_profile(profile, target.trailer.get("/Info"))
+    target.Root.OutputIntents = pikepdf.Array(copied)
+
+
+ICC_DATE = slice(24, 36)
+"""The ICC header's creation date and time (six big-endian 16-bit numbers)."""
+ICC_PROFILE_ID = slice(84, 100)
+
+
+def undated_profile(profile: pikepdf.Stream, info: pikepdf.Object | None) -> None:
+    """LibreOffice writes the clock's time into the sRGB profile it makes for each PDF/A conversion: the header
+    date becomes the document's creation date (2000-01-01 without one), so that the package is reproducible.
+    The profile ID (an MD5 over the header, date included) is left unset (zero) as LibreOffice leaves it, or
+    cleared when set."""
+    data = bytearray(profile.read_bytes())
+    if len(data) < 128 or data[36:40] != b"acsp":
+        return
+    raw = str(info.get("/CreationDate", "")) if isinstance(info, pikepdf.Dictionary) else ""
+    digits = raw[2:16] if raw.startswith("D:") and raw[2:16].isdigit() else "20000101000000"
+    fields = (digits[0:4], digits[4:6], digits[6:8], digits[8:10], digits[10:12], digits[12:14])
+    date = b"".join(int(v).to_bytes(2, "big") for v in fields)
+    if bytes(data[ICC_DATE]) == date and not any(data[ICC_PROFILE_ID]):
+        return
+    data[ICC_DATE] = date
+    data[ICC_PROFILE_ID] = bytes(16)
+    profile.write(bytes(data))
 
 
 def xmp_packet(info: pikepdf.Object) -> bytes:
