@@ -92,11 +92,20 @@ class _DeflateCache:
         return value
 
 
+def deflate(data: bytes, level: int = COMPRESS_LEVEL) -> tuple[int, bytes]:
+    """(CRC, deflated bytes) of `data` as zipfile's ZIP_DEFLATED compressor makes them: raw deflate, one
+    compress() of the whole data, then flush(). Thread-safe, and zlib releases the GIL while it works: callers
+    may deflate entries in other threads ahead of writing them (`ZipWriter.data(..., ahead=…)`)."""
+    compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
+    return zlib.crc32(data), compressor.compress(data) + compressor.flush()
+
+
 DEFLATED = _DeflateCache()
 # Small entries deflate in microseconds: not worth a cache slot.
 _REUSE_MIN_BYTES = 2048
 # Far below the ZIP64 limit, where zipfile would write a ZIP64 header instead.
 _REUSE_MAX_BYTES = 16 << 20
+_DEFLATED_MAX_BYTES = 1 << 30
 
 
 class ZipWriter:
@@ -111,9 +120,20 @@ class ZipWriter:
         name = name if name.endswith("/") else f"{name}/"
         self._zf.writestr(zip_info(name, self.date_time, folder=True), b"")
 
-    def data(self, name: str, data: bytes, *, reuse: bool = False) -> None:
-        """One entry; `reuse`: the same bytes are written often (a template's static part), deflate them once."""
+    def data(self, name: str, data: bytes, *, reuse: bool = False, ahead: tuple[int, bytes] | None = None) -> None:
+        """One entry; `reuse`: the same bytes are written often (a template's static part), deflate them once.
+        `ahead`: `deflate(data, level)` made beforehand (in another thread) at this writer's level; the archive
+        is the same as without it."""
         info = zip_info(name, self.date_time)
+        if (
+            ahead is not None
+            and len(data) < _DEFLATED_MAX_BYTES
+            and self.compresslevel > 0
+            and self._zf._seekable  # type: ignore[attr-defined]
+            and ahead[0] == zlib.crc32(data)
+        ):
+            self._write_deflated(info, len(data), *ahead)
+            return
         if reuse and _REUSE_MIN_BYTES <= len(data) < _REUSE_MAX_BYTES and self.compresslevel > 0 and self._zf._seekable:  # type: ignore[attr-defined]
             crc, deflated = DEFLATED.get(data, self.compresslevel)
             self._write_deflated(info, len(data), crc, deflated)
