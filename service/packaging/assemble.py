@@ -31,7 +31,8 @@ from service.packaging.attachments import (
     load,
     numbered,
 )
-from service.packaging.convert import docx_to_pdf
+from service.packaging.cache import ATTACHMENT_CACHE, AttachmentCache, PageBoxes, conversion_key, pdf_key
+from service.packaging.convert import attachment_options, docx_to_pdf
 from service.packaging.errors import (
     ApplicationRenderError,
     AttachmentError,
@@ -192,6 +193,7 @@ def assemble_package(
     pdfa: bool = False,
     predictor: PagePredictor | None = PAGE_PREDICTIONS,
     renderer: ApplicationRenderer | None = None,
+    cache: AttachmentCache | None = ATTACHMENT_CACHE,
 ) -> Package:
     """Build the complete application package (see the module docstring). Raises `PayloadInvalid` for a bad
     payload and `PackageError` (usually `AttachmentError`) for a bad attachment, before writing anything.
@@ -200,7 +202,9 @@ def assemble_package(
     `predictor`: page counts remembered from earlier packages, so that the 申请书 is usually converted once
     (see `service.packaging.listing`); None always takes two passes.
     `renderer`: renders the 申请书 with another version of the template (an uploaded one); the package records
-    its version. The payload is still validated by the built-in model."""
+    its version. The payload is still validated by the built-in model.
+    `cache`: converted DOCX attachments and measured attachment pages, by content (see
+    `service.packaging.cache`), so that an unchanged attachment is not converted again; None: no cache."""
     from service.payloads import ValidatedPayload
     from service.payloads.enterprise import EnterpriseApplication
     from service.payloads.park import ParkApplication
@@ -225,10 +229,15 @@ def assemble_package(
     check_sizes([a for a, _ in order], limits)
     kinds = [detect_kind(att.name, _head(att)) for att, _ in order]  # unsupported types fail before any work
     docx_keys: dict[int, tuple[str, str, bool]] = {}
+    content_keys: dict[int, str | None] = {}  # keys of `cache`
     for index, ((att, _), kind) in enumerate(zip(order, kinds, strict=True)):
         if kind == "docx":
             check_docx(att.name, att.read())
             docx_keys[index] = PagePredictor.docx_key(att.read(), pdfa)
+            if cache is not None:
+                content_keys[index] = conversion_key(converter, att.read(), attachment_options(pdfa))
+        elif kind == "pdf" and cache is not None:
+            content_keys[index] = pdf_key(att.read(), pdfa)
 
     def render_docx(refs: list[ItemRefs]) -> bytes:
         if renderer is not None:
@@ -246,6 +255,7 @@ def assemble_package(
     render_timed = timer.wrap("render", render_docx)
     convert_app_timed = timer.wrap("convert_application", convert_application)
     convert_att_timed = timer.wrap("convert_attachments", lambda data: docx_to_pdf(converter, data, pdfa=pdfa))
+    measure_timed = timer.wrap("measure_attachments", _measure_pages)
     listed = [ListedFile(att.item, att.title) for att, _ in order]
 
     # PDFs and images are opened and checked first (fast, no LibreOffice): a package that is going to be
@@ -258,6 +268,8 @@ def assemble_package(
                 if pdfa and kind == "pdf":
                     pdfa_profile.prepare_attachment(att.name, loaded_by_index[index].pdf)
                 _check_total_pages(loaded_by_index.values(), att, limits)
+    # The bundle's copies of the attachments are deflated in background threads (zlib runs without the GIL).
+    zipped = {index: bundle.deflate_later(la.original) for index, la in loaded_by_index.items()}
 
     # The 申请书's page count is predicted from an earlier package with the same inputs: then it is rendered
     # once with its final references. The .docx attachments' page counts are needed for those references;
@@ -288,19 +300,29 @@ def assemble_package(
         return predicted_pass(render_timed, convert_app_timed, _measure_application, files, predicted)
 
     report("convert")
-    with timer("convert_phase"), ThreadPoolExecutor(max_workers=3, thread_name_prefix="package") as pool:
+    with timer("convert_phase"), ThreadPoolExecutor(max_workers=4, thread_name_prefix="package") as pool:
         first: Future[RenderedApplication] | None = None
         if predicted is None or predicted_files is not None:
             first = pool.submit(application_pass, predicted_files)
         futures = {
-            index: pool.submit(load, att, number, limits, convert_att_timed)
+            index: pool.submit(
+                load, att, number, limits, convert_att_timed, cache=cache, cache_key=content_keys.get(index)
+            )
             for index, ((att, number), kind) in enumerate(zip(order, kinds, strict=True))
             if kind == "docx"
+        }
+        # The attachments' pages are measured for the page number's room while LibreOffice converts.
+        measures: dict[int, Future[PageBoxes]] = {
+            index: pool.submit(measure_timed, la, content_keys.get(index), cache)
+            for index, la in loaded_by_index.items()
+            if not la.laid_out
         }
         try:
             for index, future in futures.items():
                 loaded_by_index[index] = future.result()
                 _check_total_pages(loaded_by_index.values(), order[index][0], limits)
+                zipped[index] = bundle.deflate_later(loaded_by_index[index].original)
+                measures[index] = pool.submit(measure_timed, loaded_by_index[index], content_keys.get(index), cache)
             if first is None:
                 files_now = [
                     ListedFile(la.attachment.item, la.attachment.title, la.pages)
@@ -308,6 +330,7 @@ def assemble_package(
                 ]
                 first = pool.submit(application_pass, files_now)
             first_result = first.result()
+            boxes = {index: future.result() for index, future in measures.items()}
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
             raise
@@ -334,10 +357,18 @@ def assemble_package(
     parts = _parts(spec.title, final.pages, cover, loaded)
     stamp_numbers = [(i, i - cover + 1) for i in range(cover, len(merged.pages))]
     laid_out = {i for part, la in zip(parts[1:], loaded, strict=True) if la.laid_out for i in _indices(part)}
+    measured = {
+        part.first_index + page: bbox
+        for index, part in enumerate(parts[1:])
+        if index in boxes
+        for page, bbox in enumerate(boxes[index])
+    }
 
     report("stamp")
     with timer("stamp"):
-        stamps = stamp.stamp_pages(merged, stamp_numbers, measure=[i for i, _ in stamp_numbers if i not in laid_out])
+        stamps = stamp.stamp_pages(
+            merged, stamp_numbers, measure=[i for i, _ in stamp_numbers if i not in laid_out], measured=measured
+        )
     with timer("merge"):
         outline = _outline(template_id, spec.title, sections, parts)
         merge.write_outline(merged, outline)
@@ -356,6 +387,7 @@ def assemble_package(
     with timer("save"):
         force = pdfa_profile.PDF_VERSION if pdfa else None
         merged_bytes = save_pdf(merged, min_version=version, force_version=force)
+        deflated = {MERGED_NAME: bundle.deflate_later(merged_bytes), APPLICATION_DOCX: bundle.deflate_later(final.docx)}
         application = merge.extract(merged, range(final.pages))
         merge.write_outline(application, [outline[0]])
         merge.set_page_labels(application, cover)
@@ -366,6 +398,7 @@ def assemble_package(
         if pdfa:
             pdfa_profile.finish(application, app_doc)
         application_bytes = save_pdf(application, min_version=version, force_version=force)
+        deflated[APPLICATION_PDF] = bundle.deflate_later(application_bytes)
     if len(merged_bytes) > limits.max_package_bytes:
         raise PackageError(
             "package_too_large",
@@ -387,9 +420,10 @@ def assemble_package(
             bundle.file_record(MERGED_NAME, merged_bytes, len(merged.pages)),
         ]
         attachment_rows = []
-        for part, la in zip(parts[1:], loaded, strict=True):
+        for index, (part, la) in enumerate(zip(parts[1:], loaded, strict=True)):
             assert part.bundle_path is not None
             files[part.bundle_path] = la.original
+            deflated[part.bundle_path] = zipped[index]
             records.append(bundle.file_record(part.bundle_path, la.original, la.pages))
             attachment_rows.append(
                 {
@@ -426,7 +460,7 @@ def assemble_package(
             manifest["pdf_profile"] = "PDF/A-2b"
         files[MANIFEST_NAME] = bundle.manifest_bytes(manifest)
         local = moment.astimezone(CAMPAIGN_TZ) if moment.tzinfo else moment
-        zip_bytes = bundle.build_zip(folder, files, local.timetuple()[:6])
+        zip_bytes = bundle.build_zip(folder, files, local.timetuple()[:6], deflated)
     report("done")
     timer.totals["application_passes"] = final.passes
     return Package(
@@ -448,6 +482,19 @@ def assemble_package(
         pdfa=pdfa,
         timings=dict(timer.totals),
     )
+
+
+def _measure_pages(la: LoadedAttachment, key: str | None, cache: AttachmentCache | None) -> PageBoxes:
+    """`stamp.content_bbox` of each page of an attachment (the same as on its copy in the merged document), from
+    the cache when the attachment was measured before."""
+    if cache is not None and key is not None:
+        cached = cache.measures(key, la.pages)
+        if cached is not None:
+            return cached
+    boxes = tuple(stamp.content_bbox(page, stamp.visible_box(page)) for page in la.pdf.pages)
+    if cache is not None and key is not None:
+        cache.put_measures(key, boxes)
+    return boxes
 
 
 def _check_total_pages(loaded: Iterable[LoadedAttachment], last: Attachment, limits: PackageLimits) -> None:

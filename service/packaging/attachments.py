@@ -38,6 +38,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from service.conversion.errors import ConversionError
 from service.output.pdf import normalise_fonts
+from service.packaging.cache import AttachmentCache
 from service.packaging.errors import AttachmentError, Repair
 from service.packaging.forms import flatten_forms
 from service.packaging.limits_io import BadData, InflationLimit, ZipLimits, check_pdf_inflation, read_zip_capped
@@ -239,8 +240,17 @@ def numbered(attachments: Sequence[Attachment]) -> list[tuple[Attachment, int]]:
 Converter = Callable[[bytes], bytes]
 
 
-def load(att: Attachment, number: int, limits: PackageLimits, convert: Converter) -> LoadedAttachment:
-    """Read, check and convert one attachment to PDF pages."""
+def load(
+    att: Attachment,
+    number: int,
+    limits: PackageLimits,
+    convert: Converter,
+    *,
+    cache: AttachmentCache | None = None,
+    cache_key: str | None = None,
+) -> LoadedAttachment:
+    """Read, check and convert one attachment to PDF pages. `cache`/`cache_key`: a DOCX attachment's conversion
+    is taken from (or added to) the cache under that key (see `service.packaging.cache`)."""
     data = att.read()
     kind = detect_kind(att.name, data[:1024])
     repair = None
@@ -252,7 +262,7 @@ def load(att: Attachment, number: int, limits: PackageLimits, convert: Converter
     elif kind in ("jpeg", "png"):
         pdf = image_to_pdf(att.name, data, limits)
     else:
-        pdf = docx_to_pdf(att.name, data, convert)
+        pdf = docx_to_pdf(att.name, data, convert, cache=cache, cache_key=cache_key)
     if len(pdf.pages) > limits.max_file_pages:
         raise AttachmentError(
             "attachment_too_many_pages",
@@ -358,8 +368,14 @@ def check_docx(name: str, data: bytes) -> None:
         raise AttachmentError("attachment_corrupt", name, "Word 文档已损坏，无法读取") from None
 
 
-def docx_to_pdf(name: str, data: bytes, convert: Converter) -> pikepdf.Pdf:
+def docx_to_pdf(
+    name: str, data: bytes, convert: Converter, *, cache: AttachmentCache | None = None, cache_key: str | None = None
+) -> pikepdf.Pdf:
     check_docx(name, data)
+    if cache is not None and cache_key is not None:
+        cached = cache.converted(cache_key)
+        if cached is not None:
+            return pikepdf.open(io.BytesIO(cached))
     try:
         pdf_bytes = convert(data)
     except ConversionError as exc:
@@ -368,7 +384,26 @@ def docx_to_pdf(name: str, data: bytes, convert: Converter) -> pikepdf.Pdf:
         raise AttachmentError("attachment_conversion_failed", name, f"Word 文档转换为 PDF 失败：{exc.message}") from exc
     pdf = pikepdf.open(io.BytesIO(pdf_bytes))
     normalise_fonts(pdf)  # LibreOffice's font IDs change from one conversion to the next
+    if cache is not None and cache_key is not None:
+        cache.put_converted(cache_key, _as_is(pdf))
     return pdf
+
+
+def _as_is(pdf: pikepdf.Pdf) -> bytes:
+    """The document written without changing any object: streams neither decoded nor (re)compressed, same
+    version, so that reopening it gives what the package would have merged from `pdf` itself."""
+    out = io.BytesIO()
+    pdf.save(
+        out,
+        object_stream_mode=pikepdf.ObjectStreamMode.preserve,
+        compress_streams=False,
+        stream_decode_level=pikepdf.StreamDecodeLevel.none,
+        normalize_content=False,
+        force_version=pdf.pdf_version,
+        fix_metadata_version=False,
+        deterministic_id=True,
+    )
+    return out.getvalue()
 
 
 # --- images ------------------------------------------------------------------------------------------------

@@ -24,3 +24,8 @@ def docx_to_pdf(
     Headings become bookmarks, which the package reads to find the 申请书's sections. `pdfa`: LibreOffice's
     PDF/A-2b export (for a PDF/A package)."""
     return converter.convert(docx, PdfOptions(pdfa=pdfa, title=title, author=author, subject=subject))
+
+
+def attachment_options(pdfa: bool) -> PdfOptions:
+    """The options `docx_to_pdf` converts a DOCX attachment with (no title, author or subject given)."""
+    return PdfOptions(pdfa=pdfa)

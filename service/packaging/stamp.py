@@ -28,7 +28,7 @@ never covers content).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -111,19 +111,26 @@ def make_font(pdf: pikepdf.Pdf) -> pikepdf.Object:
 
 
 def stamp_pages(
-    pdf: pikepdf.Pdf, numbers: Iterable[tuple[int, int]], *, measure: Iterable[int] | None = None
+    pdf: pikepdf.Pdf,
+    numbers: Iterable[tuple[int, int]],
+    *,
+    measure: Iterable[int] | None = None,
+    measured: Mapping[int, Box | None] | None = None,
 ) -> list[StampResult]:
     """Stamp `(page_index, number)` pairs. `measure`: indices whose content must be measured for room (all
-    stamped pages when None); pages left out are known to keep the bottom 35 mm free (e.g. laid-out images)."""
+    stamped pages when None); pages left out are known to keep the bottom 35 mm free (e.g. laid-out images).
+    `measured`: `content_bbox` results already known for some of them (measured on the same page content before
+    the merge, or cached for an unchanged attachment)."""
     font = make_font(pdf)
     wanted = None if measure is None else set(measure)
+    known = measured or {}
     results = []
     for index, number in numbers:
         page = pdf.pages[index]
         box = visible_box(page)
         scale = 1.0
         if wanted is None or index in wanted:
-            scale = make_room(page, box)
+            scale = make_room(page, box, known[index] if index in known else content_bbox(page, box))
         if scale == 1.0:
             page.contents_add(b"q\n", prepend=True)
             page.contents_add(b"\nQ\n")
@@ -147,9 +154,9 @@ def stamp_stream(number: int, box: tuple[float, float, float, float], font_name:
     )
 
 
-def make_room(page: pikepdf.Page, box: tuple[float, float, float, float]) -> float:
-    """Shrink the page's content when it reaches into the page-number band; returns the scale applied."""
-    bbox = content_bbox(page, box)
+def make_room(page: pikepdf.Page, box: tuple[float, float, float, float], bbox: Box | None) -> float:
+    """Shrink the page's content when it reaches into the page-number band; returns the scale applied.
+    `bbox`: the page's `content_bbox`."""
     if bbox is None:
         return 1.0
     bx0, by0, bx1, by1 = box
