@@ -13,7 +13,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from service.payloads import FormPayload, PayloadInvalid, ValidatedPayload, validate_payload
+from service.rendering import parts
 from service.rendering.catalog import TemplateSpec, UnknownTemplate, get_template, list_templates
+from service.rendering.docx_merge import Source
 from service.rendering.engine import TEMPLATES, TemplateRenderError
 from service.rendering.values import BLANK
 
@@ -48,6 +50,19 @@ def render(
     """Render a template with a payload (validated here unless already a ValidatedPayload) to .docx bytes."""
     spec = get_template(template_id)
     prepared = TEMPLATES.get(spec.docx_path)
+    context, applicant = _context(template_id, payload, blank, extra)
+    if spec.composer:
+        return spec.composer(context["p"], _render_source, spec.docx_path)
+    return prepared.render(context, {"dc:title": spec.title, "dc:creator": applicant, "dc:subject": spec.title})
+
+
+def _context(
+    template_id: str,
+    payload: Mapping[str, Any] | FormPayload | ValidatedPayload | None,
+    blank: bool,
+    extra: Mapping[str, Any] | None,
+) -> tuple[dict[str, Any], str]:
+    """The template's context and the applicant's name (the document's creator)."""
     context: dict[str, Any] = {"attachments": None}
     if blank:
         context.update(p=BLANK, blank=True)
@@ -60,9 +75,19 @@ def render(
         applicant = validated.model.applicant_name()
     if extra:
         context.update(extra)
+    return context, applicant
+
+
+def _render_source(
+    template_id: str, payload: Mapping[str, Any] | FormPayload | ValidatedPayload | None = None, *, blank: bool = False
+) -> Source:
+    """A document embedded by a composer (an attachment of a 公文): rendered as parts, not as .docx bytes."""
+    spec = get_template(template_id)
     if spec.composer:
-        return spec.composer(context["p"], render, spec.docx_path)
-    return prepared.render(context, {"dc:title": spec.title, "dc:creator": applicant, "dc:subject": spec.title})
+        raise TypeError(f"{template_id} is composed itself and cannot be embedded")
+    prepared = TEMPLATES.get(spec.docx_path)
+    context, _ = _context(template_id, payload, blank, None)
+    return parts.source(prepared, prepared.render_trees(context))
 
 
 def render_blank(template_id: str) -> bytes:

@@ -59,10 +59,10 @@ class TemplateSpec:
     """`module:function` that writes the Word template to a path (see `build`)."""
     formats: tuple[str, ...] = ("docx", "pdf", "pdfa")
     docx_name: str = field(default="")
-    composer: Callable[[Any, Callable[..., bytes], Path], bytes] | None = None
+    composer: Callable[[Any, Callable[..., Any], Path], bytes] | None = None
     """Builds the .docx from the validated model (or BLANK) instead of the plain template, e.g. a 公文 composed
-    with its attachments; it gets `render` to render the documents it embeds and the template file (`docx_path`), so
-    it imports neither the package nor the catalog."""
+    with its attachments; it gets a `render` that renders the documents it embeds (as `docx_merge.Source` parts,
+    not .docx bytes) and the template file (`docx_path`), so it imports neither the package nor the catalog."""
 
     @property
     def attachable(self) -> bool:

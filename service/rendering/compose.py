@@ -21,7 +21,6 @@ The result is deterministic: fixed document properties and timestamps, and a sta
 
 from __future__ import annotations
 
-import io
 import itertools
 import math
 import re
@@ -31,7 +30,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, cast
 
-import docx
 from docx.document import Document
 from docx.oxml.ns import nsmap, qn
 from docx.oxml.text.paragraph import CT_P
@@ -49,17 +47,18 @@ from service.payloads.official_document import (
     plain_title,
 )
 from service.payloads.registry import DOCUMENT_TITLES
-from service.rendering import ooxml_order
-from service.rendering.docx_merge import ComposeError, DocumentMerger, save_deterministic
-from service.rendering.engine import TEMPLATES, intermediate_documents
+from service.rendering import ooxml_order, parts
+from service.rendering.docx_merge import ComposeError, DocumentMerger, Source, as_source, save_deterministic
+from service.rendering.engine import TEMPLATES
 from service.rendering.titles import document_title
 from service.rendering.type_metrics import EM_BELOW_BASELINE, MARK_EM_ABOVE_LINE_EM
 from service.rendering.values import Blank
 
 __all__ = ["ComposeError", "attachment_lines", "break_title", "compose_official_document", "layout_for"]
 
-Render = Callable[..., bytes]
-"""`service.rendering.render`, handed in by the caller so that this module does not import the package back."""
+Render = Callable[..., Source]
+"""Renders an embedded document (`render(template_id, payload)` or `render(template_id, blank=True)`) as parts;
+handed in by the caller (`service.rendering`) so that this module does not import the package back."""
 
 TEMPLATE_ID = "official_document"
 CHAR_TWIPS = 320  # one character of the 三号 body font
@@ -218,11 +217,10 @@ def _template_defaults() -> dict[str, int]:
 TEMPLATE_DEFAULTS = _template_defaults()
 
 
-def _anchored(document: Document) -> dict[str, list[etree._Element]]:
+def _anchored(body: Any) -> dict[str, list[etree._Element]]:
     """The paragraphs each anchor marks, in document order; the anchors themselves are removed."""
     names = {name: key for key, name in ANCHORS.items()}
     found: dict[str, list[etree._Element]] = {key: [] for key in ANCHORS}
-    body = document.element.body
     ids: set[str] = set()
     for start in list(body.iter(qn("w:bookmarkStart"))):
         key = names.get(start.get(qn("w:name")) or "")
@@ -246,9 +244,9 @@ def _set(parent: etree._Element, path: str, **attrs: int) -> None:
         element.set(qn(f"w:{name}"), str(value))
 
 
-def apply_layout(document: Document, layout: Layout | None, attlist: list[AttachmentLine]) -> None:
-    """Write the computed sizes and indents into the rendered notice's marked paragraphs."""
-    found = _anchored(document)
+def apply_layout(body: etree._Element, layout: Layout | None, attlist: list[AttachmentLine]) -> None:
+    """Write the computed sizes and indents into the rendered notice's marked paragraphs (of its body)."""
+    found = _anchored(body)
     if layout is None:
         return
     for p in found["mark"]:
@@ -287,40 +285,46 @@ def _render_notice(doc: _Document | Blank, titles: list[str], layout: Layout, te
         "attlist": attlist,
         "layout": layout,
     }
-    document = docx.Document(io.BytesIO(prepared.render(context)))
-    apply_layout(document, layout, attlist)
+    document = parts.open_document(prepared, prepared.render_trees(context))
+    apply_layout(document.element.body, layout, attlist)
     return document
 
 
-def _render_text_attachment(title: str, blocks: list[NumberedBlock], template: Path) -> Document:
+def _render_text_attachment(title: str, blocks: list[NumberedBlock], template: Path) -> Source:
     prepared = TEMPLATES.get(template)
     context = {"mode": "attachment", "title": "\n".join(break_title(title)), "body": blocks, "blank": False}
-    document = docx.Document(io.BytesIO(prepared.render(context)))
-    apply_layout(document, None, [])
-    return document
+    part = parts.source(prepared, prepared.render_trees(context))
+    apply_layout(part.body, None, [])
+    return part
 
 
-def _render_attachment(att: Attachment, render: Render, template: Path) -> tuple[str, Document]:
+def _render_attachment(att: Attachment, render: Render, template: Path) -> tuple[str, Source]:
     """The attachment as its own document, and the title it is listed under."""
     if att.document is not None:
         ref = att.document
-        data = render(ref.template_id, blank=True) if ref.blank else render(ref.template_id, ref.payload)
-        part = docx.Document(io.BytesIO(data))
+        part = render(ref.template_id, blank=True) if ref.blank else render(ref.template_id, ref.payload)
         return att.title or _own_title(part) or DOCUMENT_TITLES[ref.template_id], part
     title = att.title or ""
     return title, _render_text_attachment(title, number_blocks(att.blocks or []), template)
 
 
-def _own_title(part: Document) -> str:
-    """The text of the first run of Title-style paragraphs (a title set on two lines is one title)."""
+def _own_title(part: Source) -> str:
+    """The text of the first run of Title-style paragraphs (a title set on two lines is one title), the
+    paragraphs' styles resolved as python-docx resolves them."""
     texts: list[str] = []
-    for p in part.paragraphs:
-        if p.style is not None and p.style.style_id == "Title":
-            if p.text.strip():
-                texts.append(p.text.strip())
+    for p in part.body.iterchildren(_P):
+        ppr = p.find(_PPR)
+        style = None if ppr is None else ppr.find(_PSTYLE)
+        if part.styles.paragraph_style_id(None if style is None else style.get(_VAL)) == "Title":
+            text = cast(CT_P, p).text.strip()
+            if text:
+                texts.append(text)
         elif texts:
             break
     return plain_title("".join(texts))
+
+
+_P, _PPR, _PSTYLE, _VAL = qn("w:p"), qn("w:pPr"), qn("w:pStyle"), qn("w:val")
 
 
 # --- GB/T 9704 rules applied to the merged document -------------------------------------------------------------
@@ -373,7 +377,8 @@ def compose_document(doc: _Document | Blank, render: Render, template: Path) -> 
     disclosure = merger.detach_style("Disclosure")
     forwarded = [] if isinstance(doc, Blank) else getattr(doc, "forwarded", [])
     for fwd in forwarded:
-        merger.append(compose_document(fwd, render, template))
+        # composed for this document only: its content moves into the master instead of being copied
+        merger.append(as_source(compose_document(fwd, render, template), owned=True))
     for number, (_, part) in enumerate(attachments, start=1):
         # a single attachment carries no sequence number, in its mark as in 附件说明 (GB/T 9704 7.3.4, 8); the
         # document's own mark (if it prints one) gives way to it, so that a page never shows two marks
@@ -387,8 +392,7 @@ def compose_document(doc: _Document | Blank, render: Render, template: Path) -> 
 def compose_official_document(doc: OfficialDocument | Blank, render: Render, template: Path) -> bytes:
     """`render("official_document", …)`: the composed 公文 as deterministic .docx bytes; its title (PDF Title
     after conversion) is the notice's own."""
-    with intermediate_documents():
-        master = compose_document(doc, render, template)
+    master = compose_document(doc, render, template)
     kind = DOCUMENT_TITLES[TEMPLATE_ID]
     title = document_title(TEMPLATE_ID, None if isinstance(doc, Blank) else doc)
     creator = "" if isinstance(doc, Blank) else doc.applicant_name()

@@ -11,26 +11,33 @@ order (`service.rendering.ooxml_order`).
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterable, Sequence
+import threading
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from copy import deepcopy
-from typing import cast
+from dataclasses import dataclass
+from typing import Any, Protocol, cast
 
 from docx.document import Document
+from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
+from docx.opc.part import Part
 from docx.opc.phys_pkg import PhysPkgWriter
 from docx.opc.pkgwriter import PackageWriter
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.parser import parse_xml
+from docx.parts.styles import StylesPart
 from lxml import etree
 
 from service.errors import DocgenError, ErrorKind
-from service.output.zips import FIXED_ZIP_TIME, build_zip
+from service.output.zips import FIXED_ZIP_TIME, ZipWriter
 from service.rendering import ooxml_order
 from service.rendering.values import clean_text
 
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _R_PREFIX = f"{{{R_NS}}}"
+_R_ATTRIBUTES = etree.XPath(f".//@*[namespace-uri() = '{R_NS}']")
 _SECT_PR = qn("w:sectPr")
 
 
@@ -58,7 +65,15 @@ def save_deterministic(document: Document, properties: dict[str, str]) -> bytes:
     PackageWriter._write_content_types_stream(writer, parts)  # type: ignore[no-untyped-call]
     PackageWriter._write_pkg_rels(writer, package.rels)  # type: ignore[no-untyped-call]
     PackageWriter._write_parts(writer, parts)
-    return build_zip(collected.entries, FIXED_ZIP_TIME, sort=False)
+    out = io.BytesIO()
+    with ZipWriter(out, FIXED_ZIP_TIME) as archive:
+        for name, blob in collected.entries:
+            # every part but the text and the properties is the same in most documents (styles, theme, fonts)
+            archive.data(name, blob, reuse=name not in _OWN_PARTS)
+    return out.getvalue()
+
+
+_OWN_PARTS = {"word/document.xml", "docProps/core.xml"}
 
 
 class _Entries:
@@ -69,6 +84,264 @@ class _Entries:
 
     def write(self, pack_uri: PackURI, blob: bytes) -> None:
         self.entries.append((pack_uri.membername, blob))
+
+
+# --- What the merger reads: styles, numbering, relationships ------------------------------------------------------
+
+
+class Styles:
+    """A styles part as the merger reads it: the first style of each id, the default styles, the document defaults
+    and each style's canonical form (computed once per style).
+
+    Over a template's own styles part one instance is shared by every render and thread (`shared=True`): then it
+    is only read, never appended to (a composed document appends through `LayeredStyles`)."""
+
+    def __init__(self, root: etree._Element, *, shared: bool = False) -> None:
+        self.root = root
+        self.shared = shared
+        self._index: dict[str | None, etree._Element] = {}
+        for style in root.iter(_STYLE):
+            self._index.setdefault(style.get(_STYLE_ID), style)
+        self._canonical: dict[etree._Element, bytes] = {}
+        self._folded: dict[bytes, Styles] = {}
+        self._lock = threading.Lock()
+        self._defaults_c14n: bytes | None = None
+        self._paragraph_styles: dict[str | None, str | None] = {}
+        self._defaults: dict[str, str | None] = {}
+
+    def find(self, style_id: str) -> etree._Element | None:
+        """The first style with this id, as a scan in document order finds it."""
+        return self._index.get(style_id)
+
+    def add(self, style: etree._Element) -> None:
+        if self.shared:
+            raise ComposeError("内部错误：共享的样式表不可修改")
+        self.root.append(style)
+        self._index.setdefault(style.get(_STYLE_ID), style)
+
+    def default_id(self, kind: str) -> str | None:
+        """The id of the first style of this type marked default."""
+        if not self.shared:
+            return _default_id(self.root.iter(_STYLE), kind)
+        if kind not in self._defaults:
+            self._defaults[kind] = _default_id(self.root.iter(_STYLE), kind)
+        return self._defaults[kind]
+
+    def defaults_of(self, kind: str) -> etree._Element | None:
+        return _defaults_of(self.root, kind)
+
+    def defaults_c14n(self) -> bytes:
+        if self._defaults_c14n is None:
+            defaults = self.root.find(qn("w:docDefaults"))
+            self._defaults_c14n = b"" if defaults is None else etree.tostring(defaults, method="c14n")
+        return self._defaults_c14n
+
+    def canonical(self, style: etree._Element) -> bytes:
+        """`_canonical_style` of one of this part's styles (the styles of a shared part never change)."""
+        found = self._canonical.get(style)
+        if found is None:
+            found = self._canonical[style] = _canonical_style(style)
+        return found
+
+    def folded(self, master: Styles) -> Styles:
+        """These styles with their document defaults folded into the root paragraph styles (`_fold_defaults`),
+        for a master whose defaults differ: a copy, made once per master defaults when shared."""
+        key = master.defaults_c14n()
+        with self._lock:
+            found = self._folded.get(key) if self.shared else None
+        if found is not None:
+            return found
+        copy = deepcopy(self.root)
+        _fold_defaults(master.root, copy, self.default_id("paragraph"))
+        folded = Styles(copy, shared=self.shared)
+        if self.shared:
+            with self._lock:
+                folded = self._folded.setdefault(key, folded)
+        return folded
+
+    def paragraph_style_id(self, style_id: str | None) -> str | None:
+        """The id of the style python-docx gives a paragraph with this w:pStyle (`Paragraph.style`): the style if
+        it exists as a paragraph style, else the default paragraph style (the last one marked default)."""
+        if style_id in self._paragraph_styles:
+            return self._paragraph_styles[style_id]
+        root: Any = self.root  # python-docx's CT_Styles
+        style = None if style_id is None else root.get_by_id(style_id)
+        if style is None or style.type != WD_STYLE_TYPE.PARAGRAPH:
+            style = root.default_for(WD_STYLE_TYPE.PARAGRAPH)
+        resolved = None if style is None else style.get(_STYLE_ID)
+        self._paragraph_styles[style_id] = resolved
+        return resolved
+
+
+class LayeredStyles(Styles):
+    """The styles of a composed document: a template's shared styles part and the styles appended to it, kept
+    apart. Serialized as python-docx would serialize the part with the styles appended to its root, without copying
+    or writing out the template's part again."""
+
+    def __init__(self, base: Styles) -> None:
+        self.base = base
+        self.added: list[etree._Element] = []
+        self._added_index: dict[str | None, etree._Element] = {}
+        self._own_canonical: dict[etree._Element, bytes] = {}  # the added styles'
+        self._container: etree._Element | None = None
+
+    @property
+    def root(self) -> etree._Element:  # type: ignore[override]
+        """Only the template's part (its document defaults): the appended styles are in `added`."""
+        return self.base.root
+
+    @property
+    def shared(self) -> bool:  # type: ignore[override]
+        return False
+
+    def find(self, style_id: str) -> etree._Element | None:
+        found = self.base.find(style_id)
+        return found if found is not None else self._added_index.get(style_id)
+
+    def add(self, style: etree._Element) -> None:
+        if self._container is None:
+            self._container = parse_xml(self.base_open_tag() + self.base_close_tag())
+        # appended to a root like the template's (same namespace declarations), as it would be to the part itself
+        self._container.append(style)
+        self.added.append(style)
+        self._added_index.setdefault(style.get(_STYLE_ID), style)
+        self._own_canonical[style] = b""
+
+    def default_id(self, kind: str) -> str | None:
+        found = self.base.default_id(kind)
+        return found if found is not None else _default_id(self.added, kind)
+
+    def defaults_of(self, kind: str) -> etree._Element | None:
+        return self.base.defaults_of(kind)
+
+    def defaults_c14n(self) -> bytes:
+        return self.base.defaults_c14n()
+
+    def canonical(self, style: etree._Element) -> bytes:
+        found = self._own_canonical.get(style)
+        if found is None:
+            return self.base.canonical(style)
+        if not found:
+            found = self._own_canonical[style] = _canonical_style(style)
+        return found
+
+    def folded(self, master: Styles) -> Styles:
+        return self.materialized().folded(master)
+
+    def paragraph_style_id(self, style_id: str | None) -> str | None:
+        return self.materialized().paragraph_style_id(style_id)
+
+    def materialized(self) -> Styles:
+        """A standalone copy of the whole part (for the rare uses that need one tree)."""
+        return Styles(parse_xml(self.xml()))
+
+    # serialization
+
+    def _base_xml(self) -> bytes:
+        return _serialized(self.base)
+
+    def base_open_tag(self) -> bytes:
+        xml = self._base_xml()
+        start = xml.index(b"<", xml.index(b"?>") + 2)
+        return xml[start : xml.index(b">", start) + 1]
+
+    def base_close_tag(self) -> bytes:
+        return b"</" + self.base_open_tag()[1:].split(b" ", 1)[0].rstrip(b">") + b">"
+
+    def xml(self) -> bytes:
+        """What `serialize_part_xml` gives for the template's part with the added styles appended to its root."""
+        base = self._base_xml()
+        if self._container is None:
+            return base
+        close = self.base_close_tag()
+        container = etree.tostring(self._container, encoding="UTF-8", standalone=True)
+        head = base[: base.index(self.base_open_tag()) + len(self.base_open_tag())]
+        if not (base.endswith(close) and container.startswith(head) and container.endswith(close)):
+            raise ComposeError("内部错误：样式表无法按原样序列化")
+        return base[: -len(close)] + container[len(head) :]
+
+
+def _serialized(styles: Styles) -> bytes:
+    """The shared part as python-docx serializes it (computed once)."""
+    found = getattr(styles, "_xml", None)
+    if found is None:
+        found = etree.tostring(styles.root, encoding="UTF-8", standalone=True)
+        styles._xml = found  # type: ignore[attr-defined]
+    return cast(bytes, found)
+
+
+def _default_id(styles: Iterable[etree._Element], kind: str) -> str | None:
+    for s in styles:
+        if s.get(_TYPE) == kind and s.get(_DEFAULT) in ("1", "true"):
+            return s.get(_STYLE_ID)
+    return None
+
+
+_TYPE, _DEFAULT = qn("w:type"), qn("w:default")
+
+
+class LayeredStylesPart(StylesPart):
+    """A composed document's styles part: its bytes come from `LayeredStyles` (python-docx never parses them)."""
+
+    def __init__(self, partname: PackURI, content_type: str, styles: LayeredStyles, package: Any) -> None:
+        Part.__init__(self, partname, content_type, package=package)
+        self.layered = styles
+
+    @property
+    def blob(self) -> bytes:
+        return self.layered.xml()
+
+    @property
+    def _element(self) -> Any:  # type: ignore[override]
+        raise ComposeError("内部错误：合成文档的样式表只能通过 LayeredStyles 访问")
+
+
+class Relationship(Protocol):
+    """What the merger reads of a relationship (python-docx's `_Relationship` has it)."""
+
+    @property
+    def is_external(self) -> bool: ...
+    @property
+    def reltype(self) -> str: ...
+    @property
+    def target_ref(self) -> str: ...
+    @property
+    def target_part(self) -> Any: ...
+
+
+@dataclass
+class Source:
+    """A document to append: its body, styles, list definitions and the relationships of its main part.
+    `owned`: the body is the caller's to give away (rendered for this composition only), so its elements move into
+    the master instead of being copied."""
+
+    body: etree._Element
+    styles: Styles
+    numbering: etree._Element | None
+    rels: Mapping[str, Relationship]
+    owned: bool = False
+
+
+def styles_of(document: Document) -> Styles:
+    """The merger's view of a python-docx Document's styles."""
+    part = document.part._styles_part
+    if isinstance(part, LayeredStylesPart):
+        return part.layered
+    return Styles(part.element)
+
+
+def numbering_of(document: Document) -> etree._Element | None:
+    try:
+        root: etree._Element = document.part.numbering_part.element
+        return root
+    except (KeyError, NotImplementedError):
+        return None
+
+
+def as_source(part: Document | Source, *, owned: bool = False) -> Source:
+    if isinstance(part, Source):
+        return part
+    return Source(part.element.body, styles_of(part), numbering_of(part), part.part.rels, owned=owned)
 
 
 # --- Composition at the XML level ------------------------------------------------------------------------------
@@ -84,6 +357,21 @@ def is_empty_paragraph(el: etree._Element) -> bool:
         if el.find(f".//{qn(tag)}") is not None:
             return False
     return not any(text.strip() for text in el.itertext())
+
+
+def _references_outside_sections(body: etree._Element) -> bool:
+    """Whether anything in the body but section properties refers to a relationship (an image, a hyperlink)."""
+    for value in cast(list[Any], _R_ATTRIBUTES(body)):
+        node = value.getparent()
+        if node.tag != _SECT_PR and next(node.iterancestors(_SECT_PR), None) is None:
+            return True
+    return False
+
+
+def _parent(el: etree._Element) -> etree._Element:
+    parent = el.getparent()
+    assert parent is not None, "a body element has a parent"
+    return parent
 
 
 def paragraph_text(el: etree._Element) -> str:
@@ -118,6 +406,7 @@ class DocumentMerger:
             references = [ref for ref in final if ref.tag in _REFERENCES and ref.get(qn("w:type")) != "first"]
         self.references = [deepcopy(ref) for ref in references]
         self.section_hook = section_hook
+        self.styles = styles_of(master)
         self._style_suffix = 0
         self._next_num_id, self._next_abstract_id = self._numbering_counters()
 
@@ -175,14 +464,15 @@ class DocumentMerger:
 
     def append(
         self,
-        part: Document,
+        document: Document | Source,
         *,
         lead: Sequence[etree._Element] = (),
         drop_first: Callable[[str], bool] | None = None,
     ) -> None:
-        """Append `part` on a new page: `lead` paragraphs first, then its content (leading empty paragraphs
+        """Append a document on a new page: `lead` paragraphs first, then its content (leading empty paragraphs
         dropped, and its first paragraph too when `drop_first(text)` says so, with the empty ones after it)."""
-        elements = list(part.element.body)
+        part = as_source(document)
+        elements = list(part.body)
         final = next((e for e in reversed(elements) if e.tag == qn("w:sectPr")), None)
         content = [e for e in elements if e.tag != qn("w:sectPr")]
         while content and is_empty_paragraph(content[0]):
@@ -192,13 +482,15 @@ class DocumentMerger:
                 content.pop(0)
                 while content and is_empty_paragraph(content[0]):
                     content.pop(0)
-        styles = _StyleMerger(self.master, part, self)
-        copies = [deepcopy(e) for e in content]
+        styles = _StyleMerger(self.styles, part, self)
+        copies = content if part.owned else [deepcopy(e) for e in content]
+        related = _references_outside_sections(part.body)
         for el in copies:
             styles.apply(el)
-            self._carry_relationships(part, el)
+            if related:
+                self._carry_relationships(part, el)
             for sect in list(el.iter(qn("w:sectPr"))):
-                sect.getparent().replace(sect, self.adapt_section(sect))
+                _parent(sect).replace(sect, self.adapt_section(sect))
         self._renumber_ids(copies)
         self._close_section()
         anchor = self.body.find(qn("w:sectPr"))
@@ -207,27 +499,24 @@ class DocumentMerger:
         if final is not None:
             self.body.replace(anchor, self.adapt_section(final))
 
-    def _carry_relationships(self, part: Document, el: etree._Element) -> None:
+    def _carry_relationships(self, part: Source, el: etree._Element) -> None:
         """Images and hyperlinks referenced by the copied content, re-related in the master package."""
-        # section references are replaced by the notice's footers
-        # (a set of the elements themselves: lxml returns the same proxy for a node while one is referenced)
-        in_sections = {node for sect in el.iter(_SECT_PR) for node in sect.iter()}
-        for node in el.iter():
-            if not node.attrib or node in in_sections:
+        # every attribute in the relationships namespace, in document order (XPath: no Python loop over nodes)
+        for value in cast(list[Any], _R_ATTRIBUTES(el)):
+            node = value.getparent()
+            # section references are replaced by the notice's footers
+            if node.tag == _SECT_PR or next(node.iterancestors(_SECT_PR), None) is not None:
                 continue
-            for attr, rid in list(node.attrib.items()):
-                if not isinstance(attr, str) or not attr.startswith(_R_PREFIX):  # lxml gives str
-                    continue
-                rel = part.part.rels.get(rid)
-                if rel is None:
-                    continue
-                if rel.is_external:
-                    new = self.master.part.relate_to(rel.target_ref, rel.reltype, is_external=True)
-                elif rel.reltype == RT.IMAGE:
-                    new, _ = self.master.part.get_or_add_image(io.BytesIO(rel.target_part.blob))
-                else:
-                    raise ComposeError(f"附件中含有无法合并的内容（{rel.reltype.rsplit('/', 1)[-1]}）")
-                node.set(attr, new)
+            rel = part.rels.get(str(value))
+            if rel is None:
+                continue
+            if rel.is_external:
+                new = self.master.part.relate_to(rel.target_ref, rel.reltype, is_external=True)
+            elif rel.reltype == RT.IMAGE:
+                new, _ = self.master.part.get_or_add_image(io.BytesIO(rel.target_part.blob))
+            else:
+                raise ComposeError(f"附件中含有无法合并的内容（{rel.reltype.rsplit('/', 1)[-1]}）")
+            node.set(value.attrname, new)
 
     def _renumber_ids(self, copies: Iterable[etree._Element]) -> None:
         """Bookmark and drawing ids stay unique in the composed document."""
@@ -250,12 +539,8 @@ class DocumentMerger:
 
     # numbering
 
-    def _numbering_root(self) -> etree._Element | None:
-        try:
-            root: etree._Element = self.master.part.numbering_part.element
-            return root
-        except (KeyError, NotImplementedError):
-            return None
+    def _numbering_root(self) -> Any:
+        return numbering_of(self.master)
 
     def _numbering_counters(self) -> tuple[int, int]:
         root = self._numbering_root()
@@ -265,14 +550,13 @@ class DocumentMerger:
         abstracts = [int(a.get(qn("w:abstractNumId"), "")) for a in root.iter(qn("w:abstractNum"))]
         return max(nums, default=0) + 1, max(abstracts, default=-1) + 1
 
-    def copy_numbering(self, part: Document, num_id: str, mapping: dict[str, str]) -> str:
+    def copy_numbering(self, part: Source, num_id: str, mapping: dict[str, str]) -> str:
         """Copy a list definition (w:num and its w:abstractNum) under fresh ids; deterministic nsid."""
         if num_id in mapping or num_id == "0":
             return mapping.get(num_id, num_id)
         root = self._numbering_root()
-        try:
-            src = part.part.numbering_part.element
-        except (KeyError, NotImplementedError):
+        src: Any = part.numbering  # python-docx's CT_Numbering
+        if src is None:
             return num_id
         num = next((n for n in src.iter(qn("w:num")) if n.get(qn("w:numId")) == num_id), None)
         if root is None or num is None:
@@ -326,66 +610,46 @@ class _StyleMerger:
     """Maps an attachment's style ids onto the master's: same id and same formatting → shared; different
     formatting → a copy under a new id (the attachment keeps its look); missing → copied as is."""
 
-    def __init__(self, master: Document, part: Document, composer: DocumentMerger) -> None:
-        self.master_styles = master.styles.element
-        # a copy: the attachment's own defaults are folded into its root styles (below), not into the part
-        self.part_styles = deepcopy(part.styles.element)
+    def __init__(self, master: Styles, part: Source, composer: DocumentMerger) -> None:
+        self.master_styles = master
         self.part = part
         self.composer = composer
         self.mapping: dict[str, str] = {}
         self.num_mapping: dict[str, str] = {}
-        self._indexes: dict[int, dict[str | None, etree._Element]] = {}
-        self.default_paragraph = self._default_id(self.part_styles, "paragraph")
-        self.master_default_paragraph = self._default_id(self.master_styles, "paragraph")
-        if _canonical_defaults(master) != _canonical_defaults(part):
-            _fold_defaults(self.master_styles, self.part_styles, self.default_paragraph)
-
-    @staticmethod
-    def _default_id(styles: etree._Element, kind: str) -> str | None:
-        for s in styles.iter(qn("w:style")):
-            if s.get(qn("w:type")) == kind and s.get(qn("w:default")) in ("1", "true"):
-                return s.get(qn("w:styleId"))
-        return None
-
-    def _find(self, styles: etree._Element, style_id: str) -> etree._Element | None:
-        # The first style with the id, as a scan would find it; indexed once per styles element (a scan per
-        # reference was a tenth of the composition time). Styles appended later go through `_add`.
-        index = self._indexes.get(id(styles))
-        if index is None:
-            index = {}
-            for s in styles.iter(_STYLE):
-                index.setdefault(s.get(_STYLE_ID), s)
-            self._indexes[id(styles)] = index
-        return index.get(style_id)
-
-    def _add(self, style: etree._Element) -> None:
-        self.master_styles.append(style)
-        index = self._indexes.get(id(self.master_styles))
-        if index is not None:
-            index.setdefault(style.get(_STYLE_ID), style)
+        self.default_paragraph = part.styles.default_id("paragraph")
+        self.master_default_paragraph = master.default_id("paragraph")
+        # the attachment's own defaults are folded into its root styles (a copy, not the part's own styles)
+        folded = master.defaults_c14n() != part.styles.defaults_c14n()
+        self.part_styles = part.styles.folded(master) if folded else part.styles
 
     def map(self, style_id: str) -> str:
         if style_id in self.mapping:
             return self.mapping[style_id]
-        source = self._find(self.part_styles, style_id)
+        source = self.part_styles.find(style_id)
         if source is None:
             return style_id
         self.mapping[style_id] = style_id  # provisional: breaks cycles through basedOn
         copy = deepcopy(source)
+        changed = False  # in anything its canonical form shows (w:next and w:link are not)
         based_on = copy.find(qn("w:basedOn"))
         if based_on is not None and (base := based_on.get(qn("w:val"))) is not None:
-            based_on.set(qn("w:val"), self.map(base))
+            mapped = self.map(base)
+            changed = mapped != base
+            based_on.set(qn("w:val"), mapped)
         for tag in ("w:next", "w:link"):
             for el in copy.findall(qn(tag)):
                 copy.remove(el)
         for num_id in copy.iter(qn("w:numId")):
             if (num := num_id.get(qn("w:val"))) is not None:
-                num_id.set(qn("w:val"), self.composer.copy_numbering(self.part, num, self.num_mapping))
-        existing = self._find(self.master_styles, style_id)
+                new_num = self.composer.copy_numbering(self.part, num, self.num_mapping)
+                changed = changed or new_num != num
+                num_id.set(qn("w:val"), new_num)
+        existing = self.master_styles.find(style_id)
         if existing is None:
-            self._add(copy)
+            self.master_styles.add(copy)
             return style_id
-        if _canonical_style(existing) == _canonical_style(copy):
+        canonical = _canonical_style(copy) if changed else self.part_styles.canonical(source)
+        if self.master_styles.canonical(existing) == canonical:
             return style_id
         self.composer._style_suffix += 1
         new_id = f"{style_id}Att{self.composer._style_suffix}"
@@ -394,31 +658,41 @@ class _StyleMerger:
         name = copy.find(qn("w:name"))
         if name is not None:
             name.set(qn("w:val"), f"{name.get(qn('w:val'))} (附件 {self.composer._style_suffix})")
-        self._add(copy)
+        self.master_styles.add(copy)
         self.mapping[style_id] = new_id
         return new_id
 
     def apply(self, el: etree._Element) -> None:
-        for tag in _STYLE_REFS:
-            for ref in el.iter(qn(tag)):
-                if (style_id := ref.get(qn("w:val"))) is not None:
-                    ref.set(qn("w:val"), self.map(style_id))
-        for num_id in el.iter(qn("w:numId")):
-            if (num := num_id.get(qn("w:val"))) is not None:
-                num_id.set(qn("w:val"), self.composer.copy_numbering(self.part, num, self.num_mapping))
+        # one walk of the element; the references are then mapped in the order of one walk per kind (pStyle,
+        # rStyle, tblStyle, numId): the order in which the styles are first met is the order they are added in
+        found: dict[str, list[etree._Element]] = {tag: [] for tag in _APPLY_TAGS}
+        for node in el.iter(*_APPLY_TAGS):
+            found[node.tag].append(node)
+        for tag in _STYLE_REF_TAGS:
+            for ref in found[tag]:
+                if (style_id := ref.get(_VAL)) is not None:
+                    ref.set(_VAL, self.map(style_id))
+        for num_id in found[_NUM_ID]:
+            if (num := num_id.get(_VAL)) is not None:
+                num_id.set(_VAL, self.composer.copy_numbering(self.part, num, self.num_mapping))
         # paragraphs without a style use the default paragraph style: make that explicit when it differs
         if self.default_paragraph:
             mapped = self.map(self.default_paragraph)
             if mapped != self.master_default_paragraph:
-                for p in el.iter(qn("w:p")):
-                    ppr = p.find(qn("w:pPr"))
+                for p in found[_P]:
+                    ppr = p.find(_PPR)
                     if ppr is None:
                         ppr = OxmlElement("w:pPr")
                         p.insert(0, ppr)
-                    if ppr.find(qn("w:pStyle")) is None:
+                    if ppr.find(_PSTYLE) is None:
                         style = OxmlElement("w:pStyle")
-                        style.set(qn("w:val"), mapped)
+                        style.set(_VAL, mapped)
                         ppr.insert(0, style)
+
+
+_VAL, _NUM_ID, _P, _PPR, _PSTYLE = qn("w:val"), qn("w:numId"), qn("w:p"), qn("w:pPr"), qn("w:pStyle")
+_STYLE_REF_TAGS = tuple(qn(tag) for tag in _STYLE_REFS)
+_APPLY_TAGS = (*_STYLE_REF_TAGS, _NUM_ID, _P)
 
 
 def _canonical_style(style: etree._Element) -> bytes:
@@ -531,8 +805,3 @@ def _fold_defaults(master_styles: etree._Element, part_styles: etree._Element, d
                 continue
             target = ooxml_order.child(style, f"w:{kind}")
             _fold_properties(target, own, foreign, kind)
-
-
-def _canonical_defaults(document: Document) -> bytes:
-    defaults = document.styles.element.find(qn("w:docDefaults"))
-    return b"" if defaults is None else etree.tostring(defaults, method="c14n")

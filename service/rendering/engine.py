@@ -9,19 +9,18 @@ template and payload, same bytes (fixed entry order, timestamps and document pro
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
 import hashlib
 import io
 import re
 import threading
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 from xml.sax.saxutils import escape as xml_escape
 
+from docx.oxml.parser import parse_xml
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, Template
 from jinja2.exceptions import SecurityError
@@ -34,6 +33,9 @@ from service.rendering.values import FILTERS, GLOBALS, clean_text, finalize
 
 # Parts of a .docx that may hold template tags.
 _TEMPLATED_PART = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml|docProps/(core|custom)\.xml")
+
+
+_T = TypeVar("_T")
 
 
 class TemplateRenderError(DocgenError):
@@ -97,22 +99,6 @@ def _unescape_tags(xml: str) -> str:
     return _TAG.sub(fix, xml)
 
 
-# A composed document (公文) renders its parts to .docx bytes only to open them again at once: those
-# intermediate ZIPs are not compressed (deflate was a fifth of the composition time). The composed result is
-# re-zipped on save, so its bytes do not depend on this.
-_INTERMEDIATE: contextvars.ContextVar[bool] = contextvars.ContextVar("docgen_intermediate_render", default=False)
-
-
-@contextlib.contextmanager
-def intermediate_documents() -> Iterator[None]:
-    """Renders inside this block produce uncompressed .docx bytes, for documents that are opened at once."""
-    token = _INTERMEDIATE.set(True)
-    try:
-        yield
-    finally:
-        _INTERMEDIATE.reset(token)
-
-
 @dataclass(frozen=True)
 class _Entry:
     name: str
@@ -137,33 +123,70 @@ class PreparedTemplate:
                         template = _ENV.from_string(_unescape_tags(_PATCHER.patch_xml(xml)))
                 entries.append(_Entry(info.filename, data, template))
         self._entries = entries
+        self._lock = threading.Lock()
+        self._derived: dict[str, Any] = {}
 
     @classmethod
     def from_path(cls, path: Path) -> PreparedTemplate:
         return cls(path.read_bytes(), path.stem)
+
+    @property
+    def entries(self) -> dict[str, bytes]:
+        """Every entry of the template file as it is stored (templated parts unrendered), in the file's order."""
+        return {entry.name: entry.data for entry in self._entries}
+
+    @property
+    def templated(self) -> list[str]:
+        """The names of the parts a render evaluates."""
+        return [entry.name for entry in self._entries if entry.template is not None]
+
+    def derived(self, key: str, make: Callable[[], _T]) -> _T:
+        """A value computed once from this template version (parsed static parts, indexes): shared by every
+        render and thread, hence never to be modified. Dropped with the template when its file changes."""
+        try:
+            return cast(_T, self._derived[key])
+        except KeyError:
+            pass
+        with self._lock:
+            if key not in self._derived:
+                self._derived[key] = make()
+            return cast(_T, self._derived[key])
 
     def render(self, context: dict[str, Any], properties: dict[str, str] | None = None) -> bytes:
         """Evaluate the template; `properties` sets dc:title / dc:creator / dc:subject of core.xml."""
         out = io.BytesIO()
         # The template's entry order ([Content_Types].xml first), each entry with a fresh ZipInfo: the prepared
         # entries are shared by every thread rendering this template.
-        level = 0 if _INTERMEDIATE.get() else COMPRESS_LEVEL
-        with ZipWriter(out, FIXED_ZIP_TIME, compresslevel=level) as archive:
+        with ZipWriter(out, FIXED_ZIP_TIME, compresslevel=COMPRESS_LEVEL) as archive:
             for entry in self._entries:
                 data = entry.data
                 if entry.template is not None:
                     xml = self._evaluate(entry, context)
-                    try:
-                        etree.fromstring(xml.encode("utf-8"))
-                    except etree.XMLSyntaxError as exc:
-                        raise TemplateRenderError(
-                            f"模板 {self.name} 的 {entry.name} 渲染后不是合法的 XML：{exc}"
-                        ) from exc
                     data = xml.encode("utf-8")
+                    self._check_xml(entry, data)
                 if properties and entry.name == "docProps/core.xml":
                     data = _core_properties(data, properties)
                 archive.data(entry.name, data, reuse=data is entry.data)
         return out.getvalue()
+
+    def render_trees(self, context: dict[str, Any]) -> dict[str, etree._Element]:
+        """Evaluate the templated parts only, parsed as python-docx parses a part (its element classes, blank text
+        removed): for a document that is composed at once instead of saved (no ZIP written and read back)."""
+        trees: dict[str, etree._Element] = {}
+        for entry in self._entries:
+            if entry.template is not None:
+                data = self._evaluate(entry, context).encode("utf-8")
+                try:
+                    trees[entry.name] = parse_xml(data)
+                except etree.XMLSyntaxError as exc:
+                    raise TemplateRenderError(f"模板 {self.name} 的 {entry.name} 渲染后不是合法的 XML：{exc}") from exc
+        return trees
+
+    def _check_xml(self, entry: _Entry, data: bytes) -> None:
+        try:
+            etree.fromstring(data)
+        except etree.XMLSyntaxError as exc:
+            raise TemplateRenderError(f"模板 {self.name} 的 {entry.name} 渲染后不是合法的 XML：{exc}") from exc
 
     def _evaluate(self, entry: _Entry, context: dict[str, Any]) -> str:
         assert entry.template is not None
