@@ -63,6 +63,8 @@ The hierarchy (class → kind → codes):
 - `service.batch.rollup.RollupInvalid` → invalid → ``rollup_invalid``
 - `service.batch.store.StoreTooNew` → invalid → ``store_version_too_new``
 - `service.batch.database.DatabaseUnavailable` → unavailable → ``database_unavailable``
+- `service.distributed.limits.TaskTimeLimitExceeded` → timeout → ``task_time_limit_exceeded`` (a distributed task
+  ran past its soft or hard time limit: recorded as the candidate's error once its retries are used up)
 - `service.excel.importer.WorkbookInvalid` → invalid → ``workbook_invalid`` (carries `CellError`s)
 - `service.excel.mapping.WorkbookUnsupported` → invalid → ``workbook_unsupported``
 - `service.excel.safety.WorkbookRefused` → invalid, limit for the size code → ``workbook_refused``,

@@ -109,10 +109,14 @@ class Settings(BaseSettings):
     task_soft_time_limit: float = Field(
         600.0,
         gt=0,
-        description="一个分布式任务（一个申报对象或汇总步骤）的软时间限制（秒），超过后重试（worker --pool prefork）",
+        description="一个分布式任务（一个申报对象或汇总步骤）的软时间限制（秒）：超过后在下一步开始前停止，"
+        "按重试策略重试，重试用尽后该申报对象记为失败（task_time_limit_exceeded）；threads 和 prefork 执行池都有效",
     )
     task_time_limit: float = Field(
-        900.0, gt=0, description="一个分布式任务的硬时间限制（秒），超过后终止执行进程（worker --pool prefork）"
+        900.0,
+        gt=0,
+        description="一个分布式任务的硬时间限制（秒）：threads 执行池中每次转换最多运行到此时限"
+        "（超时终止 LibreOffice），prefork 执行池中终止执行子进程；之后同样重试或记为失败",
     )
     task_max_retries: int = Field(5, ge=0, le=50, description="繁忙、超时、执行进程丢失时分布式任务的最多重试次数")
     visibility_timeout: float = Field(

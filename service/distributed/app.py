@@ -58,8 +58,13 @@ def configure(app: Celery, settings: Any) -> None:
         task_reject_on_worker_lost=True,
         task_acks_on_failure_or_timeout=True,
         worker_prefetch_multiplier=1,
-        task_soft_time_limit=float(settings.task_soft_time_limit),
+        # The soft limit is the tasks' own (service.distributed.limits): Celery's would raise anywhere, e.g. inside
+        # the LibreOffice pool. The hard limit: the prefork pool kills the child (the threads pool ignores it).
+        task_soft_time_limit=None,
         task_time_limit=float(settings.task_time_limit),
+        # prefork: a new child starts its LibreOffice in worker_process_init before it reports up (Celery's default
+        # 4 s would kill children whose LibreOffice starts slowly on a busy machine).
+        worker_proc_alive_timeout=float(settings.pool_start_timeout) + 30,
         task_serializer="json",
         result_serializer="json",
         accept_content=["json"],

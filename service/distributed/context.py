@@ -21,11 +21,14 @@ log = logging.getLogger("docgen.distributed")
 class WorkerContext:
     """What the tasks of this process use: the settings, the job store, the converter, task metrics."""
 
-    def __init__(self, settings: Any, *, pool_size: int) -> None:
+    def __init__(self, settings: Any, *, pool_size: int, pool_kills_at_hard_limit: bool = False) -> None:
+        """`pool_kills_at_hard_limit`: the execution pool enforces the hard time limit itself (Celery's prefork
+        pool kills the child); otherwise each task keeps it (`limits`)."""
         from service.distributed.metrics import TaskMetrics
 
         self.settings = settings
         self.pool_size = pool_size
+        self.pool_kills_at_hard_limit = pool_kills_at_hard_limit
         self.metrics = TaskMetrics()
         self._store: BatchStore | None = None
         self._pool: Any = None

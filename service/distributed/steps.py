@@ -23,13 +23,17 @@ from service.batch.manifest import ManifestInvalid, load_manifest
 from service.batch.pipeline import MAX_ROUNDS, Pipeline
 from service.batch.planning import Prepared, fails_again, plan_sequences, prepare
 from service.batch.produce import folder_of
+from service.batch.progress import BatchProgress
+from service.batch.report import error_entry
 from service.batch.store import BatchStore, CandidateRecord, CandidateStatus, JobRecord, JobState
 from service.conversion.converter import Converter
+from service.errors import DocgenError
 
 log = logging.getLogger("docgen.distributed")
 
-TRANSIENT_PREFIXES = ("conversion_busy", "conversion_timeout", "libreoffice_unavailable")
-"""Error codes of a candidate worth another delivery later (the worker's pool was busy, slow or down)."""
+TRANSIENT_PREFIXES = ("conversion_busy", "conversion_timeout", "libreoffice_unavailable", "task_time_limit_exceeded")
+"""Error codes of a candidate worth another delivery later (the worker's pool was busy, slow or down, or the task
+ran out of time)."""
 
 
 class Mode(StrEnum):
@@ -55,14 +59,16 @@ class Advance:
     """Candidates are still pending or running: their tasks will run the completion step."""
 
 
-def _pipeline(store: BatchStore, job: JobRecord, converter: Converter) -> Pipeline | None:
+def _pipeline(
+    store: BatchStore, job: JobRecord, converter: Converter, progress: BatchProgress | None = None
+) -> Pipeline | None:
     try:
         manifest = load_manifest(Path(job.manifest_path))
     except ManifestInvalid as exc:
         error = {"code": exc.code, "message": str(exc), "errors": [e.as_dict() for e in exc.errors]}
         store.set_job_state(job.id, JobState.FAILED, error=error)
         return None
-    return Pipeline(manifest, Path(job.out_dir), store, job.id, converter=converter, workers=1)
+    return Pipeline(manifest, Path(job.out_dir), store, job.id, converter=converter, workers=1, progress=progress)
 
 
 def _in_flight(store: BatchStore, job_id: str) -> bool:
@@ -152,11 +158,50 @@ def _cancel(store: BatchStore, job: JobRecord, converter: Converter) -> Advance:
     return Advance([], finished=True)
 
 
-def produce_candidate(store: BatchStore, job_id: str, key: str, input_hash: str, converter: Converter) -> str:
+def produce_candidate(
+    store: BatchStore,
+    job_id: str,
+    key: str,
+    input_hash: str,
+    converter: Converter,
+    progress: BatchProgress | None = None,
+) -> str:
     """Produce one candidate as planned (`input_hash` carries its 序号); returns its status afterwards.
 
     Skipped when the job is finished or cancelled, and when the record already says `ok` for this input with
-    intact files (a redelivered task)."""
+    intact files (a redelivered task). `progress` hears the packaging steps (a task's deadline checks there)."""
+    found = _planned(store, job_id, key, input_hash, converter, progress)
+    if isinstance(found, str):
+        return found
+    pipeline, p, rec = found
+    if not p.viable:  # the inputs changed since planning and are now invalid
+        pipeline.producer.record_failure(p, rec)
+        return CandidateStatus.FAILED.value
+    if pipeline.producer.reusable(p, rec):
+        return CandidateStatus.OK.value
+    pipeline.tmp_dir.mkdir(parents=True, exist_ok=True)
+    pipeline.producer.produce_guarded(p)
+    return p.result.status.value
+
+
+def record_failure(
+    store: BatchStore, job_id: str, key: str, input_hash: str, converter: Converter, error: DocgenError
+) -> str:
+    """Record the candidate as failed with `error` (a task stopped by its time limit); returns its status."""
+    found = _planned(store, job_id, key, input_hash, converter, None)
+    if isinstance(found, str):
+        return found
+    pipeline, p, rec = found
+    p.result.errors = [error_entry(error.code, error.message, label="申报材料包")]
+    pipeline.producer.record_failure(p, rec)
+    return CandidateStatus.FAILED.value
+
+
+def _planned(
+    store: BatchStore, job_id: str, key: str, input_hash: str, converter: Converter, progress: BatchProgress | None
+) -> tuple[Pipeline, Prepared, CandidateRecord | None] | str:
+    """The job's pipeline, the candidate prepared with its planned 序号 and its record; or the status to return
+    when there is nothing to do (job finished or cancelled, candidate gone)."""
     job = store.get_job(job_id)
     if job is None or job.state.finished:
         return "skipped"
@@ -165,7 +210,7 @@ def produce_candidate(store: BatchStore, job_id: str, key: str, input_hash: str,
         if rec is not None and rec.status in (CandidateStatus.PENDING, CandidateStatus.RUNNING):
             store.set_candidate_status(job_id, key, CandidateStatus.CANCELLED)
         return CandidateStatus.CANCELLED.value
-    pipeline = _pipeline(store, job, converter)
+    pipeline = _pipeline(store, job, converter, progress)
     if pipeline is None:
         return "skipped"
     found = [c for c in pipeline.manifest.candidates if c.key == key]
@@ -174,16 +219,10 @@ def produce_candidate(store: BatchStore, job_id: str, key: str, input_hash: str,
         store.set_candidate_status(job_id, key, CandidateStatus.CANCELLED)
         return "skipped"
     p = prepare(found[0], pipeline.versions)
-    if not p.viable:  # the inputs changed since planning and are now invalid
-        pipeline.producer.record_failure(p, rec)
-        return CandidateStatus.FAILED.value
-    p.result.sequence = int(input_hash.rsplit(":", 1)[1])
-    p.result.input_hash = f"{p.result.content_hash}:{p.result.sequence}"
-    if pipeline.producer.reusable(p, rec):
-        return CandidateStatus.OK.value
-    pipeline.tmp_dir.mkdir(parents=True, exist_ok=True)
-    pipeline.producer.produce_guarded(p)
-    return p.result.status.value
+    if p.viable:
+        p.result.sequence = int(input_hash.rsplit(":", 1)[1])
+        p.result.input_hash = f"{p.result.content_hash}:{p.result.sequence}"
+    return pipeline, p, rec
 
 
 def transient_failure(store: BatchStore, job_id: str, key: str) -> bool:

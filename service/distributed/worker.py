@@ -2,8 +2,9 @@
 
 The default is the `threads` execution pool: one process, N task threads and one `ConversionPool` of N
 LibreOffice processes, created before the worker consumes and closed after it stops. With `--pool prefork`
-every child process gets its own pool of 1 (signals `worker_process_init` / `worker_process_shutdown`) and the
-task time limits are enforced by killing the child; with threads the conversion timeout bounds each task.
+every child process gets its own pool of 1 (signals `worker_process_init` / `worker_process_shutdown`). In both,
+a task stops between its steps once past the soft time limit (`limits`); the hard limit caps each conversion of a
+task in the threads pool, and kills the child in the prefork pool.
 
 SIGTERM is Celery's warm shutdown: running tasks finish, unstarted ones go back to the broker (acks_late), then
 the pool is closed, so no soffice is left. LibreOffice processes die with the worker even on SIGKILL (they run
@@ -84,7 +85,7 @@ def run_worker(
 
         @worker_process_init.connect(weak=False)
         def _child_start(**_: Any) -> None:
-            child = WorkerContext(settings, pool_size=1)
+            child = WorkerContext(settings, pool_size=1, pool_kills_at_hard_limit=True)
             child.start()
             set_current(child)
 
