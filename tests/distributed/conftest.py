@@ -29,12 +29,14 @@ TIMING_KEYS = ("job_id", "started_at", "finished_at", "seconds")
 
 
 class Worker:
-    def __init__(self, name: str, env: dict[str, str], base: Path) -> None:
+    def __init__(
+        self, name: str, env: dict[str, str], base: Path, *, pool: str = "threads", concurrency: int = 1
+    ) -> None:
         self.name = name
         self.log = base / f"{name}.log"
-        data = base / f"{name}-data"  # LibreOffice profiles stay local to each worker
-        argv = [*DOCGEN, "worker", "--concurrency", "1", "--hostname", f"{name}@test"]
-        self.proc = subprocess.Popen(argv, cwd=ROOT, env={**env, "DOCGEN_DATA_DIR": str(data)},
+        self.data = base / f"{name}-data"  # LibreOffice profiles stay local to each worker
+        argv = [*DOCGEN, "worker", "--concurrency", str(concurrency), "--pool", pool, "--hostname", f"{name}@test"]
+        self.proc = subprocess.Popen(argv, cwd=ROOT, env={**env, "DOCGEN_DATA_DIR": str(self.data)},
                                      stdout=self.log.open("ab"), stderr=subprocess.STDOUT,
                                      start_new_session=True)  # fmt: skip
 
