@@ -254,7 +254,7 @@ class ConversionPool:
         `timeout`: a shorter limit for this call than the pool's `conversion_timeout` (a caller with a deadline of
         its own, such as a distributed task), counted from the call: the wait for a free process and the retry on a
         fresh process get only what is left of it."""
-        sanitized = sanitize_docx(docx)
+        sanitized = sanitize_docx(docx, slim=self.settings.slim_styles)
         if sanitized.report.changed:
             logger.info("sanitized document: %s", sanitized.report)
         return self._run(ConversionJob(sanitized.data, options or PdfOptions()), timeout)
