@@ -277,7 +277,12 @@ class _Malformed(Exception):
 
 
 class _Measure:
-    """Walks a content stream keeping only what positions marks: CTM, clip, text matrices, paths."""
+    """Walks a content stream keeping only what positions marks: CTM, clip, text matrices, paths.
+
+    The loop is written for speed (it runs over every operator of every attachment page): operators are tested
+    most frequent first, numbers converted without a call when they are plain int/Decimal, and the matrix and
+    box helpers (`mul`, `_rect_box`, `_finite`, `_union`, `_intersect`) are inlined in `show` and `mark` with
+    the very same arithmetic, so that the measured boxes are bit for bit what the helpers give."""
 
     def run(self, stream_owner: pikepdf.Object, ctm: Matrix, clip: Box | None, depth: int) -> Box | None:
         resources = stream_owner.get("/Resources")
@@ -291,39 +296,123 @@ class _Measure:
         tm = tlm = IDENTITY
         path: Box | None = None
         pending_clip = False
+        isfinite = math.isfinite
+        arities = _ARITY
+        not_numeric = _NOT_NUMERIC
+        decimal = Decimal
 
         def mark(b: Box | None) -> None:
             nonlocal painted
             if b is not None:
-                _finite(b)
+                if not (isfinite(b[0]) and isfinite(b[1]) and isfinite(b[2]) and isfinite(b[3])):
+                    raise OverflowError("content coordinates overflow")
                 if clip is not None:
-                    _finite(clip)
-                painted = _union(painted, _intersect(b, clip) if clip is not None else b)
+                    if not (isfinite(clip[0]) and isfinite(clip[1]) and isfinite(clip[2]) and isfinite(clip[3])):
+                        raise OverflowError("content coordinates overflow")
+                    b = _intersect(b, clip)
+                if painted is None:
+                    painted = b
+                elif b is not None:
+                    painted = (
+                        min(painted[0], b[0]),
+                        min(painted[1], b[1]),
+                        max(painted[2], b[2]),
+                        max(painted[3], b[3]),
+                    )
 
         def show(advance_units: float) -> None:
             nonlocal tm
             if render != 3 and render != 7 and font_size and hscale:  # text of size 0 paints nothing
-                trm = mul((font_size * hscale, 0.0, 0.0, font_size, 0.0, rise), mul(tm, ctm))
-                mark(_rect_box(trm, 0.0, -0.25, max(advance_units, 0.5), 0.95))
+                # trm = mul((font_size * hscale, 0, 0, font_size, 0, rise), mul(tm, ctm)), inlined
+                a, b, c, d, e, f = tm
+                a2, b2, c2, d2, e2, f2 = ctm
+                n0 = a * a2 + b * c2
+                n1 = a * b2 + b * d2
+                n2 = c * a2 + d * c2
+                n3 = c * b2 + d * d2
+                n4 = e * a2 + f * c2 + e2
+                n5 = e * b2 + f * d2 + f2
+                sa = font_size * hscale
+                m0 = sa * n0 + 0.0 * n2
+                m1 = sa * n1 + 0.0 * n3
+                m2 = 0.0 * n0 + font_size * n2
+                m3 = 0.0 * n1 + font_size * n3
+                m4 = 0.0 * n0 + rise * n2 + n4
+                m5 = 0.0 * n1 + rise * n3 + n5
+                # _rect_box(trm, 0.0, -0.25, max(advance_units, 0.5), 0.95), inlined
+                x1 = max(advance_units, 0.5)
+                xa = m0 * 0.0 + m2 * -0.25 + m4
+                ya = m1 * 0.0 + m3 * -0.25 + m5
+                xb = m0 * x1 + m2 * -0.25 + m4
+                yb = m1 * x1 + m3 * -0.25 + m5
+                xc = m0 * 0.0 + m2 * 0.95 + m4
+                yc = m1 * 0.0 + m3 * 0.95 + m5
+                xd = m0 * x1 + m2 * 0.95 + m4
+                yd = m1 * x1 + m3 * 0.95 + m5
+                mark((min([xa, xb, xc, xd]), min([ya, yb, yc, yd]), max([xa, xb, xc, xd]), max([ya, yb, yc, yd])))
             tm = mul((advance_units * font_size * hscale, 0.0, 0.0, 1.0, 0.0, 0.0), tm) if advance_units else tm
 
         target = stream_owner if isinstance(stream_owner, pikepdf.Stream) else pikepdf.Page(stream_owner)
         for instruction in pikepdf.parse_content_stream(target, _OPERATORS):
-            all_operands, op = instruction.operands, instruction.operator
-            name = str(op)
-            arity = _ARITY.get(name, 0)
-            if len(all_operands) < arity:
-                continue  # too few operands: viewers skip the operator
-            operands: Sequence[object] = tuple(all_operands[len(all_operands) - arity :]) if arity else ()
-            try:
-                nums = [_number(v) for v in operands] if name not in _NOT_NUMERIC else []
-            except _Malformed:
-                continue
-            if name == "q":
+            all_operands = instruction.operands
+            name = str(instruction.operator)
+            arity = arities.get(name, 0)
+            if arity:
+                count = len(all_operands)
+                if count < arity:
+                    continue  # too few operands: viewers skip the operator
+                operands: Sequence[object] = tuple(all_operands[count - arity :])
+                if name not in not_numeric:
+                    nums = []
+                    for v in operands:
+                        kind = type(v)
+                        if kind is int or kind is decimal or kind is float or _is_number(v):
+                            nums.append(float(v))  # type: ignore[arg-type]
+                        else:
+                            break
+                    if len(nums) != arity:
+                        continue  # a malformed operand: viewers skip the operator
+                else:
+                    nums = []
+            else:
+                operands = ()
+                nums = []
+            if name == "Tf":
+                font, size = operands
+                if isinstance(font, pikepdf.Name) and _is_number(size):
+                    font_size = _number(size)
+            elif name == "q":
                 stack.append((ctm, clip, font_size, rise, hscale, render))
             elif name == "Q":
                 if stack:
                     ctm, clip, font_size, rise, hscale, render = stack.pop()
+            elif name == "Tj" or name == "'" or name == '"':
+                if not isinstance(operands[-1], pikepdf.String) or (
+                    name == '"' and not all(map(_is_number, operands[:2]))
+                ):
+                    continue
+                if name != "Tj":
+                    tm = tlm = mul((1.0, 0.0, 0.0, 1.0, 0.0, -leading), tlm)
+                show(_advance(operands[-1]))
+            elif name == "BT":
+                tm = tlm = IDENTITY
+            elif name == "Td" or name == "TD":
+                tx, ty = nums
+                if name == "TD":
+                    leading = -ty
+                tm = tlm = mul((1.0, 0.0, 0.0, 1.0, tx, ty), tlm)
+            elif name == "Tm":
+                tm = tlm = _matrix(nums)
+            elif name == "TJ":
+                if not isinstance(operands[0], pikepdf.Array):
+                    continue
+                units = 0.0
+                for part in operands[0]:  # elements neither string nor number are ignored, as viewers do
+                    if isinstance(part, pikepdf.String):
+                        units += _advance(part)
+                    elif _is_number(part):
+                        units -= _number(part) / 1000
+                show(units)
             elif name == "cm":
                 ctm = mul(_matrix(nums), ctm)
             elif name in ("m", "l", "c", "v", "y"):
@@ -344,12 +433,6 @@ class _Measure:
                         clip = (0.0, 0.0, 0.0, 0.0)
                 pending_clip = False
                 path = None
-            elif name == "BT":
-                tm = tlm = IDENTITY
-            elif name == "Tf":
-                font, size = operands
-                if isinstance(font, pikepdf.Name) and _is_number(size):
-                    font_size = _number(size)
             elif name == "Ts":
                 rise = nums[0]
             elif name == "Tz":
@@ -358,33 +441,8 @@ class _Measure:
                 render = int(nums[0])
             elif name == "TL":
                 leading = nums[0]
-            elif name == "Tm":
-                tm = tlm = _matrix(nums)
-            elif name in ("Td", "TD"):
-                tx, ty = nums
-                if name == "TD":
-                    leading = -ty
-                tm = tlm = mul((1.0, 0.0, 0.0, 1.0, tx, ty), tlm)
             elif name == "T*":
                 tm = tlm = mul((1.0, 0.0, 0.0, 1.0, 0.0, -leading), tlm)
-            elif name in ("'", '"', "Tj"):
-                if not isinstance(operands[-1], pikepdf.String) or (
-                    name == '"' and not all(map(_is_number, operands[:2]))
-                ):
-                    continue
-                if name != "Tj":
-                    tm = tlm = mul((1.0, 0.0, 0.0, 1.0, 0.0, -leading), tlm)
-                show(_advance(operands[-1]))
-            elif name == "TJ":
-                if not isinstance(operands[0], pikepdf.Array):
-                    continue
-                units = 0.0
-                for part in operands[0]:  # elements neither string nor number are ignored, as viewers do
-                    if isinstance(part, pikepdf.String):
-                        units += _advance(part)
-                    elif _is_number(part):
-                        units -= _number(part) / 1000
-                show(units)
             elif name == "Do":
                 xobj = (
                     xobjects.get(operands[0])
