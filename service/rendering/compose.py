@@ -365,6 +365,12 @@ def footer_for_page_numbers(sect: etree._Element, extra_twips: int = 0) -> None:
 def compose_document(doc: _Document | Blank, render: Render, template: Path) -> Document:
     """The notice with its forwarded documents and attachments, as a python-docx Document. `template` is the
     catalog's .docx of the 公文 (an office suite may have re-saved it), handed in so this module needs no catalog."""
+    return _compose(doc, render, template)[0]
+
+
+def _compose(doc: _Document | Blank, render: Render, template: Path) -> tuple[Document, bool | None]:
+    """`compose_document`, and whether the result refers to relationships outside section properties (images,
+    hyperlinks; None: unknown)."""
     attachments = [] if isinstance(doc, Blank) else [_render_attachment(a, render, template) for a in doc.attachments]
     layout = layout_for(doc)
     master = _render_notice(doc, [title for title, _ in attachments], layout, template)
@@ -378,7 +384,8 @@ def compose_document(doc: _Document | Blank, render: Render, template: Path) -> 
     forwarded = [] if isinstance(doc, Blank) else getattr(doc, "forwarded", [])
     for fwd in forwarded:
         # composed for this document only: its content moves into the master instead of being copied
-        merger.append(as_source(compose_document(fwd, render, template), owned=True))
+        composed, related = _compose(fwd, render, template)
+        merger.append(as_source(composed, owned=True, related=related))
     for number, (_, part) in enumerate(attachments, start=1):
         # a single attachment carries no sequence number, in its mark as in 附件说明 (GB/T 9704 7.3.4, 8); the
         # document's own mark (if it prints one) gives way to it, so that a page never shows two marks
@@ -386,7 +393,8 @@ def compose_document(doc: _Document | Blank, render: Render, template: Path) -> 
         merger.append(part, lead=attachment_mark_paragraphs(mark), drop_first=is_attachment_mark)
     for p in disclosure:
         merger.append_paragraph(p)
-    return master
+    own = parts.references_outside_sections(TEMPLATES.get(template))
+    return master, None if own is None else own or merger.appended_related
 
 
 def compose_official_document(doc: OfficialDocument | Blank, render: Render, template: Path) -> bytes:

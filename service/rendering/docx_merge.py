@@ -320,6 +320,8 @@ class Source:
     numbering: etree._Element | None
     rels: Mapping[str, Relationship]
     owned: bool = False
+    related: bool | None = None
+    """Whether its body (outside section properties) refers to relationships; None: look."""
 
 
 def styles_of(document: Document) -> Styles:
@@ -338,10 +340,10 @@ def numbering_of(document: Document) -> etree._Element | None:
         return None
 
 
-def as_source(part: Document | Source, *, owned: bool = False) -> Source:
+def as_source(part: Document | Source, *, owned: bool = False, related: bool | None = None) -> Source:
     if isinstance(part, Source):
         return part
-    return Source(part.element.body, styles_of(part), numbering_of(part), part.part.rels, owned=owned)
+    return Source(part.element.body, styles_of(part), numbering_of(part), part.part.rels, owned, related)
 
 
 # --- Composition at the XML level ------------------------------------------------------------------------------
@@ -359,7 +361,22 @@ def is_empty_paragraph(el: etree._Element) -> bool:
     return not any(text.strip() for text in el.itertext())
 
 
-def _references_outside_sections(body: etree._Element) -> bool:
+_ID = qn("w:id")
+_BOOKMARK_START, _BOOKMARK_END = qn("w:bookmarkStart"), qn("w:bookmarkEnd")
+_DOC_PR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
+
+
+def _max_bookmark_id(elements: Iterable[etree._Element]) -> int:
+    ids = [int(v) for el in elements for b in el.iter(_BOOKMARK_START) if (v := b.get(_ID) or "").isdigit()]
+    return max(ids, default=0)
+
+
+def _max_drawing_id(elements: Iterable[etree._Element]) -> int:
+    ids = [int(v) for el in elements for d in el.iter(_DOC_PR) if (v := d.get("id") or "").isdigit()]
+    return max(ids, default=0)
+
+
+def refers_to_relationships(body: etree._Element) -> bool:
     """Whether anything in the body but section properties refers to a relationship (an image, a hyperlink)."""
     for value in cast(list[Any], _R_ATTRIBUTES(body)):
         node = value.getparent()
@@ -407,6 +424,9 @@ class DocumentMerger:
         self.references = [deepcopy(ref) for ref in references]
         self.section_hook = section_hook
         self.styles = styles_of(master)
+        self.appended_related = False
+        """Whether anything appended refers to a relationship (an image, a hyperlink)."""
+        self._max_ids: tuple[int, int] | None = None
         self._style_suffix = 0
         self._next_num_id, self._next_abstract_id = self._numbering_counters()
 
@@ -421,10 +441,12 @@ class DocumentMerger:
                 found.append(p)
         for p in found:
             self.body.remove(p)
+        self._max_ids = None
         return found
 
     def append_paragraph(self, p: etree._Element) -> None:
-        self.body.find(qn("w:sectPr")).addprevious(p)
+        self.body.find(_SECT_PR).addprevious(p)
+        self._max_ids = None
 
     # sections
 
@@ -473,31 +495,47 @@ class DocumentMerger:
         dropped, and its first paragraph too when `drop_first(text)` says so, with the empty ones after it)."""
         part = as_source(document)
         elements = list(part.body)
-        final = next((e for e in reversed(elements) if e.tag == qn("w:sectPr")), None)
-        content = [e for e in elements if e.tag != qn("w:sectPr")]
+        final = next((e for e in reversed(elements) if e.tag == _SECT_PR), None)
+        content = [e for e in elements if e.tag != _SECT_PR]
         while content and is_empty_paragraph(content[0]):
             content.pop(0)
-        if drop_first is not None and content and content[0].tag == qn("w:p"):
+        if drop_first is not None and content and content[0].tag == _P:
             if drop_first(paragraph_text(content[0])):
                 content.pop(0)
                 while content and is_empty_paragraph(content[0]):
                     content.pop(0)
         styles = _StyleMerger(self.styles, part, self)
+        adopted = self._adopt(part) if part.owned else None
         copies = content if part.owned else [deepcopy(e) for e in content]
-        related = _references_outside_sections(part.body)
+        related = part.related if part.related is not None else refers_to_relationships(part.body)
         for el in copies:
             styles.apply(el)
             if related:
                 self._carry_relationships(part, el)
-            for sect in list(el.iter(qn("w:sectPr"))):
+            for sect in list(el.iter(_SECT_PR)):
                 _parent(sect).replace(sect, self.adapt_section(sect))
         self._renumber_ids(copies)
         self._close_section()
-        anchor = self.body.find(qn("w:sectPr"))
+        anchor = self.body.find(_SECT_PR)
         for el in [*lead, *copies]:
             anchor.addprevious(el)
+        self._ids_added([*lead, *copies])
         if final is not None:
             self.body.replace(anchor, self.adapt_section(final))
+        if adopted is not None:
+            _parent(adopted).remove(adopted)
+        self.appended_related = self.appended_related or related
+
+    def _adopt(self, part: Source) -> etree._Element | None:
+        """Move an owned part's whole document element into the master's tree (beside its body, until its content
+        has moved into the body). Moving single elements out of another tree makes lxml look up every node's
+        namespace again (quadratic in the size of the element); moving the element that declares them is fast,
+        and so are moves inside one tree."""
+        root = part.body.getparent()
+        if root is None or root.getparent() is not None:
+            return None
+        _parent(self.body).append(root)
+        return root
 
     def _carry_relationships(self, part: Source, el: etree._Element) -> None:
         """Images and hyperlinks referenced by the copied content, re-related in the master package."""
@@ -520,22 +558,24 @@ class DocumentMerger:
 
     def _renumber_ids(self, copies: Iterable[etree._Element]) -> None:
         """Bookmark and drawing ids stay unique in the composed document."""
-        existing_bm = [
-            int(b.get(qn("w:id"))) for b in self.body.iter(qn("w:bookmarkStart")) if (b.get(qn("w:id")) or "").isdigit()
-        ]
-        offset = max(existing_bm, default=0) + 1
-        wp_docpr = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
-        existing_dp = [int(d.get("id")) for d in self.body.iter(wp_docpr) if (d.get("id") or "").isdigit()]
-        dp_offset = max(existing_dp, default=0) + 1
+        if self._max_ids is None:
+            self._max_ids = (_max_bookmark_id([self.body]), _max_drawing_id([self.body]))
+        offset, dp_offset = self._max_ids[0] + 1, self._max_ids[1] + 1
         for el in copies:
-            for node in el.iter(qn("w:bookmarkStart"), qn("w:bookmarkEnd")):
-                value = node.get(qn("w:id"))
+            for node in el.iter(_BOOKMARK_START, _BOOKMARK_END):
+                value = node.get(_ID)
                 if value and value.isdigit():
-                    node.set(qn("w:id"), str(int(value) + offset))
-            for node in el.iter(wp_docpr):
+                    node.set(_ID, str(int(value) + offset))
+            for node in el.iter(_DOC_PR):
                 value = node.get("id")
                 if value and value.isdigit():
                     node.set("id", str(int(value) + dp_offset))
+
+    def _ids_added(self, elements: list[etree._Element]) -> None:
+        """The largest ids in the body, after these elements went into it (instead of a scan of the whole body)."""
+        if self._max_ids is not None:
+            bm, dp = self._max_ids
+            self._max_ids = (max(bm, _max_bookmark_id(elements)), max(dp, _max_drawing_id(elements)))
 
     # numbering
 

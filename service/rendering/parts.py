@@ -29,7 +29,14 @@ from docx.oxml.parser import parse_xml
 from docx.package import Package
 from lxml import etree
 
-from service.rendering.docx_merge import LayeredStyles, LayeredStylesPart, Relationship, Source, Styles
+from service.rendering.docx_merge import (
+    LayeredStyles,
+    LayeredStylesPart,
+    Relationship,
+    Source,
+    Styles,
+    refers_to_relationships,
+)
 from service.rendering.engine import PreparedTemplate
 
 __all__ = ["open_document", "source"]
@@ -79,6 +86,9 @@ class _Static:
     styles: Styles
     numbering: etree._Element | None
     rels: dict[str, Relationship]
+    related: bool | None
+    """Whether the body refers to relationships outside section properties: a render only fills in text (values
+    are escaped), so this is the template's own markup's answer; None when its source is not plain XML."""
 
 
 def _static(prepared: PreparedTemplate) -> _Static:
@@ -105,7 +115,17 @@ def _load_static(prepared: PreparedTemplate) -> _Static:
         raise ValueError(f"模板 {prepared.name} 没有样式表")
     styles = Styles(parse_xml(entries[styles_name]), shared=True)
     numbering = None if numbering_name is None else parse_xml(entries[numbering_name])
-    return _Static(reader, styles, numbering, rels)
+    try:
+        template_body = parse_xml(entries[DOCUMENT_PART]).find(_BODY)
+        refers = None if template_body is None else refers_to_relationships(template_body)
+    except etree.XMLSyntaxError:
+        refers = None
+    return _Static(reader, styles, numbering, rels, refers)
+
+
+def references_outside_sections(prepared: PreparedTemplate) -> bool | None:
+    """Whether a render of this template refers to relationships (images, hyperlinks); None: unknown."""
+    return _static(prepared).related
 
 
 def source(prepared: PreparedTemplate, trees: dict[str, etree._Element]) -> Source:
@@ -114,7 +134,7 @@ def source(prepared: PreparedTemplate, trees: dict[str, etree._Element]) -> Sour
     body = trees[DOCUMENT_PART].find(_BODY)
     if body is None:
         raise ValueError(f"模板 {prepared.name} 的正文缺失")
-    return Source(body, static.styles, static.numbering, static.rels, owned=True)
+    return Source(body, static.styles, static.numbering, static.rels, owned=True, related=static.related)
 
 
 _BODY = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}body"
