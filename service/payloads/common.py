@@ -35,6 +35,15 @@ _INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf"})
 # Letters by category but blank on the page: the Hangul fillers.
 _INVISIBLE_LETTERS = frozenset("\u115f\u1160\u3164\uffa0")
 _ASCII_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# Blocks without a control, format or filler character (checked by tests/test_payload_validation.py): a text made
+# of them only (Chinese with its punctuation, Latin, full-width forms, symbols) is visible as it is, which one
+# regular expression tells faster than a look at each character's category.
+VISIBLE_BLOCKS = (
+    *((0x0020, 0x007E), (0x00A0, 0x00AC), (0x00AE, 0x036F), (0x2010, 0x2027), (0x2030, 0x205E), (0x2100, 0x2BFF)),
+    *((0x3000, 0x303F), (0x3040, 0x30FF), (0x3100, 0x312F), (0x3200, 0x33FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF)),
+    *((0xF900, 0xFAFF), (0xFE30, 0xFE4F), (0xFF01, 0xFF9F), (0xFFE0, 0xFFEE)),
+)
+_ALL_VISIBLE = re.compile("[\\n\\t" + "".join(f"\\u{a:04x}-\\u{b:04x}" for a, b in VISIBLE_BLOCKS) + "]*")
 _LINE_ENDS = re.compile(r"\r\n?|[\u2028\u2029\x85]")
 
 
@@ -48,6 +57,8 @@ def visible_text(value: str) -> str:
     text = _LINE_ENDS.sub("\n", value)
     if text.isascii():
         return _ASCII_CONTROLS.sub("", text)
+    if _ALL_VISIBLE.fullmatch(text):
+        return text
     return "".join(
         ch
         for ch in text
