@@ -1,5 +1,5 @@
-"""The attachment cache (`service.packaging.cache`): a regenerated package reuses the DOCX attachments' conversions
-and the measured attachment pages, and is byte for byte the package made without the cache.
+"""The attachment cache (`service.packaging.cache`): a regenerated package reuses the DOCX attachments' conversions,
+the image pages and the measured attachment pages, and is byte for byte the package made without the cache.
 
 A counting converter records each DOCX attachment conversion (the ones without a title: the 申请书 is converted
 with the template's title)."""
@@ -76,9 +76,10 @@ def test_hit_gives_the_same_package_as_no_cache(converter, pdfa: bool) -> None:
     first = build(counting, cache, pdfa=pdfa)  # miss: converted and stored
     assert len(counting.attachments) == 2
     assert cache.stats.conversion_misses == 1 and cache.stats.measure_misses == 2  # the DOCX and the PDF
-    again = build(counting, cache, pdfa=pdfa)  # hit: not converted, not measured
+    assert cache.stats.image_misses == 1
+    again = build(counting, cache, pdfa=pdfa)  # hit: not converted, not measured, image not laid out again
     assert len(counting.attachments) == 2
-    assert cache.stats.conversion_hits == 1 and cache.stats.measure_hits == 2
+    assert cache.stats.conversion_hits == 1 and cache.stats.measure_hits == 2 and cache.stats.image_hits == 1
     same_package(plain, first)
     same_package(plain, again)
 

@@ -264,7 +264,7 @@ def assemble_package(
     with timer("load_attachments"):
         for index, ((att, number), kind) in enumerate(zip(order, kinds, strict=True)):
             if kind != "docx":
-                loaded_by_index[index] = load(att, number, limits, convert_att_timed)
+                loaded_by_index[index] = load(att, number, limits, convert_att_timed, cache=cache)
                 if pdfa and kind == "pdf":
                     pdfa_profile.prepare_attachment(att.name, loaded_by_index[index].pdf)
                 _check_total_pages(loaded_by_index.values(), att, limits)

@@ -38,7 +38,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from service.conversion.errors import ConversionError
 from service.output.pdf import normalise_fonts
-from service.packaging.cache import AttachmentCache
+from service.packaging.cache import AttachmentCache, image_key
 from service.packaging.errors import AttachmentError, Repair
 from service.packaging.forms import flatten_forms
 from service.packaging.limits_io import BadData, InflationLimit, ZipLimits, check_pdf_inflation, read_zip_capped
@@ -250,7 +250,8 @@ def load(
     cache_key: str | None = None,
 ) -> LoadedAttachment:
     """Read, check and convert one attachment to PDF pages. `cache`/`cache_key`: a DOCX attachment's conversion
-    is taken from (or added to) the cache under that key (see `service.packaging.cache`)."""
+    is taken from (or added to) the cache under that key, an image's page under its own key (see
+    `service.packaging.cache`)."""
     data = att.read()
     kind = detect_kind(att.name, data[:1024])
     repair = None
@@ -260,7 +261,7 @@ def load(
         check_pdf_bomb(att.name, data, limits, pdf)
         flatten_forms(pdf)  # filled fields would not survive the merge: draw them into the pages
     elif kind in ("jpeg", "png"):
-        pdf = image_to_pdf(att.name, data, limits)
+        pdf = cached_image_to_pdf(att.name, data, limits, cache)
     else:
         pdf = docx_to_pdf(att.name, data, convert, cache=cache, cache_key=cache_key)
     if len(pdf.pages) > limits.max_file_pages:
@@ -407,6 +408,19 @@ def _as_is(pdf: pikepdf.Pdf) -> bytes:
 
 
 # --- images ------------------------------------------------------------------------------------------------
+
+
+def cached_image_to_pdf(name: str, data: bytes, limits: PackageLimits, cache: AttachmentCache | None) -> pikepdf.Pdf:
+    """`image_to_pdf`, from the cache when the same image was laid out before under the same pixel limit."""
+    if cache is None:
+        return image_to_pdf(name, data, limits)
+    key = image_key(data, limits.max_image_pixels)
+    cached = cache.image(key)
+    if cached is not None:
+        return pikepdf.open(io.BytesIO(cached))
+    pdf = image_to_pdf(name, data, limits)
+    cache.put_image(key, _as_is(pdf))
+    return pdf
 
 
 def image_to_pdf(name: str, data: bytes, limits: PackageLimits) -> pikepdf.Pdf:

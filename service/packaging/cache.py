@@ -5,6 +5,8 @@ the payload and generates again, or a batch is run again) does not redo it for a
   saved as it is (streams neither decoded nor recompressed). Key: sha256 of the .docx bytes, the `PdfOptions`,
   and the converter — one identity per converter object (never shared between two pools, or between a pool
   and a test double) plus the LibreOffice binary's path, size and modification time.
+- Image attachments laid out on their A4 page, by sha256 of the image and the pixel limit it was checked
+  against (the page as `image_to_pdf` made it, saved as it is).
 - Measured attachment pages: where each page's content is (`stamp.content_bbox`), by the same key for a DOCX
   attachment and by sha256 of the file (and the PDF/A flag) for a PDF.
 
@@ -37,6 +39,8 @@ class CacheStats:
     conversion_misses: int = 0
     measure_hits: int = 0
     measure_misses: int = 0
+    image_hits: int = 0
+    image_misses: int = 0
 
 
 _tokens: weakref.WeakKeyDictionary[object, int] = weakref.WeakKeyDictionary()
@@ -81,6 +85,11 @@ def conversion_key(converter: Converter, docx: bytes, options: PdfOptions) -> st
     return "docx:" + digest.hexdigest()
 
 
+def image_key(data: bytes, max_pixels: int) -> str:
+    """The key of an image attachment's page: its bytes and the pixel limit it was checked against."""
+    return f"image:{max_pixels}:" + hashlib.sha256(data).hexdigest()
+
+
 def pdf_key(data: bytes, pdfa: bool) -> str:
     """The key of a PDF attachment: what it measures to depends only on its bytes (and on the PDF/A preparation)."""
     return f"pdf{'a' if pdfa else ''}:" + hashlib.sha256(data).hexdigest()
@@ -97,14 +106,34 @@ class AttachmentCache:
         self._lock = threading.Lock()
 
     def converted(self, key: str) -> bytes | None:
+        """A converted DOCX attachment."""
+        data = self._get_pdf(key)
         with self._lock:
-            data = self._pdfs.get(key)
             if data is None:
                 self.stats.conversion_misses += 1
-                return None
-            self._pdfs.move_to_end(key)
-            self.stats.conversion_hits += 1
+            else:
+                self.stats.conversion_hits += 1
+        return data
+
+    def image(self, key: str) -> bytes | None:
+        """An image attachment's page."""
+        data = self._get_pdf(key)
+        with self._lock:
+            if data is None:
+                self.stats.image_misses += 1
+            else:
+                self.stats.image_hits += 1
+        return data
+
+    def _get_pdf(self, key: str) -> bytes | None:
+        with self._lock:
+            data = self._pdfs.get(key)
+            if data is not None:
+                self._pdfs.move_to_end(key)
             return data
+
+    def put_image(self, key: str, data: bytes) -> None:
+        self.put_converted(key, data)
 
     def put_converted(self, key: str, data: bytes) -> None:
         if len(data) > self.max_bytes // 4:  # one large result must not flush everything else
