@@ -5,6 +5,7 @@ each, their own data folder as on separate machines) and the embedded reference 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -181,3 +182,51 @@ def wait_for(predicate: Any, timeout: float, what: str, interval: float = 0.2) -
 def copy_sample(target: Path) -> Path:
     shutil.copytree(SAMPLE, target)
     return target / "manifest.json"
+
+
+BIG_ROWS = 800
+"""Rows of the large attachment's table: LibreOffice takes well over 20 s to lay it out here (the time-limit tests
+use limits of 4–6 s)."""
+
+
+def big_docx(rows: int) -> bytes:
+    from docx import Document
+
+    document = Document()
+    table = document.add_table(rows=rows, cols=6)
+    table.style = "Table Grid"
+    for i, row in enumerate(table.rows):
+        for j, cell in enumerate(row.cells):
+            cell.text = f"第{i}行第{j}列 主导产业规上企业名单"
+    data = io.BytesIO()
+    document.save(data)
+    return data.getvalue()
+
+
+def batch_of(target: Path, keys: list[str], *, big: str | None = None) -> Path:
+    """The sample batch with only `keys`; `big`'s item 3 gets the large Word attachment as well."""
+    manifest = copy_sample(target)
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    data["candidates"] = [c for c in data["candidates"] if c["id"] in keys]
+    assert [c["id"] for c in data["candidates"]] == keys
+    manifest.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    if big is not None:
+        (target / "attachments" / big / "3" / "企业名单明细.docx").write_bytes(big_docx(BIG_ROWS))
+    return manifest
+
+
+def soffice_of(data_dir: Path) -> set[int]:
+    """Every LibreOffice process whose profile is under `data_dir` (a worker's own), wherever its parent is: a
+    process left behind by a killed child would be re-parented, not below the worker any more."""
+    found: set[int] = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            name = (entry / "comm").read_text().strip()
+            cmdline = (entry / "cmdline").read_bytes().decode(errors="replace")
+        except OSError:
+            continue
+        if name.startswith("soffice") and str(data_dir.resolve()) in cmdline and alive(int(entry.name)):
+            found.add(int(entry.name))
+    return found

@@ -12,8 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.distributed.conftest import DOCGEN, ROOT, Worker, alive, soffice_descendants
-from tests.distributed.test_time_limits import batch_of
+from tests.distributed.conftest import DOCGEN, ROOT, Worker, alive, batch_of, soffice_descendants
 from tests.rabbitmq_server import RabbitMQServer
 
 
