@@ -87,7 +87,8 @@ def _render_source(
         raise TypeError(f"{template_id} is composed itself and cannot be embedded")
     prepared = TEMPLATES.get(spec.docx_path)
     context, _ = _context(template_id, payload, blank, None)
-    return parts.source(prepared, prepared.render_trees(context))
+    # a blank form's context is always the same: its evaluated text is kept with the template
+    return parts.source(prepared, prepared.render_trees(context, same_as="blank" if blank else None))
 
 
 def render_blank(template_id: str) -> bytes:

@@ -351,14 +351,17 @@ def as_source(part: Document | Source, *, owned: bool = False, related: bool | N
 
 def is_empty_paragraph(el: etree._Element) -> bool:
     """A paragraph without text, drawings, breaks, fields or section properties."""
-    if el.tag != qn("w:p"):
+    if el.tag != _P:
         return False
-    if el.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None:
+    if el.find(_PPR_SECT_PR) is not None:
         return False
-    for tag in ("w:drawing", "w:pict", "w:br", "w:object", "w:fldSimple", "w:fldChar"):
-        if el.find(f".//{qn(tag)}") is not None:
-            return False
+    if next(el.iter(*_CONTENT_TAGS), None) is not None:  # a descendant (the paragraph is none of these)
+        return False
     return not any(text.strip() for text in el.itertext())
+
+
+_PPR_SECT_PR = f"{qn('w:pPr')}/{qn('w:sectPr')}"
+_CONTENT_TAGS = tuple(qn(tag) for tag in ("w:drawing", "w:pict", "w:br", "w:object", "w:fldSimple", "w:fldChar"))
 
 
 _ID = qn("w:id")
@@ -519,7 +522,7 @@ class DocumentMerger:
         anchor = self.body.find(_SECT_PR)
         for el in [*lead, *copies]:
             anchor.addprevious(el)
-        self._ids_added([*lead, *copies])
+        self._ids_added(list(lead))
         if final is not None:
             self.body.replace(anchor, self.adapt_section(final))
         if adopted is not None:
@@ -560,19 +563,24 @@ class DocumentMerger:
         """Bookmark and drawing ids stay unique in the composed document."""
         if self._max_ids is None:
             self._max_ids = (_max_bookmark_id([self.body]), _max_drawing_id([self.body]))
-        offset, dp_offset = self._max_ids[0] + 1, self._max_ids[1] + 1
+        bm_max, dp_max = self._max_ids
+        offset, dp_offset = bm_max + 1, dp_max + 1
         for el in copies:
-            for node in el.iter(_BOOKMARK_START, _BOOKMARK_END):
-                value = node.get(_ID)
+            for node in el.iter(_BOOKMARK_START, _BOOKMARK_END, _DOC_PR):
+                attr = "id" if node.tag == _DOC_PR else _ID
+                value = node.get(attr)
                 if value and value.isdigit():
-                    node.set(_ID, str(int(value) + offset))
-            for node in el.iter(_DOC_PR):
-                value = node.get("id")
-                if value and value.isdigit():
-                    node.set("id", str(int(value) + dp_offset))
+                    new = int(value) + (dp_offset if attr == "id" else offset)
+                    node.set(attr, str(new))
+                    if attr == "id":
+                        dp_max = max(dp_max, new)
+                    elif node.tag == _BOOKMARK_START:
+                        bm_max = max(bm_max, new)
+        # the largest ids once the copies are in the body (the next append needs no scan of the whole body)
+        self._max_ids = (bm_max, dp_max)
 
     def _ids_added(self, elements: list[etree._Element]) -> None:
-        """The largest ids in the body, after these elements went into it (instead of a scan of the whole body)."""
+        """The largest ids in the body, after these elements (not renumbered: the lead) went into it."""
         if self._max_ids is not None:
             bm, dp = self._max_ids
             self._max_ids = (max(bm, _max_bookmark_id(elements)), max(dp, _max_drawing_id(elements)))
@@ -708,13 +716,16 @@ class _StyleMerger:
         found: dict[str, list[etree._Element]] = {tag: [] for tag in _APPLY_TAGS}
         for node in el.iter(*_APPLY_TAGS):
             found[node.tag].append(node)
+        # (an attribute is set only when its value changes: setting the same value changes nothing)
         for tag in _STYLE_REF_TAGS:
             for ref in found[tag]:
-                if (style_id := ref.get(_VAL)) is not None:
-                    ref.set(_VAL, self.map(style_id))
+                if (style_id := ref.get(_VAL)) is not None and (mapped := self.map(style_id)) != style_id:
+                    ref.set(_VAL, mapped)
         for num_id in found[_NUM_ID]:
             if (num := num_id.get(_VAL)) is not None:
-                num_id.set(_VAL, self.composer.copy_numbering(self.part, num, self.num_mapping))
+                new_num = self.composer.copy_numbering(self.part, num, self.num_mapping)
+                if new_num != num:
+                    num_id.set(_VAL, new_num)
         # paragraphs without a style use the default paragraph style: make that explicit when it differs
         if self.default_paragraph:
             mapped = self.map(self.default_paragraph)

@@ -169,18 +169,30 @@ class PreparedTemplate:
                 archive.data(entry.name, data, reuse=data is entry.data)
         return out.getvalue()
 
-    def render_trees(self, context: dict[str, Any]) -> dict[str, etree._Element]:
+    def render_trees(self, context: dict[str, Any], *, same_as: str | None = None) -> dict[str, etree._Element]:
         """Evaluate the templated parts only, parsed as python-docx parses a part (its element classes, blank text
-        removed): for a document that is composed at once instead of saved (no ZIP written and read back)."""
+        removed): for a document that is composed at once instead of saved (no ZIP written and read back).
+
+        `same_as` names a context that is the same in every render (a blank form's): its evaluated text is kept
+        with the template and only parsed again (each render gets trees of its own)."""
+        if same_as is None:
+            evaluated = self._evaluate_parts(context)
+        else:
+            evaluated = self.derived(f"evaluated:{same_as}", lambda: self._evaluate_parts(context))
         trees: dict[str, etree._Element] = {}
-        for entry in self._entries:
-            if entry.template is not None:
-                data = self._evaluate(entry, context).encode("utf-8")
-                try:
-                    trees[entry.name] = parse_xml(data)
-                except etree.XMLSyntaxError as exc:
-                    raise TemplateRenderError(f"模板 {self.name} 的 {entry.name} 渲染后不是合法的 XML：{exc}") from exc
+        for name, data in evaluated.items():
+            try:
+                trees[name] = parse_xml(data)
+            except etree.XMLSyntaxError as exc:
+                raise TemplateRenderError(f"模板 {self.name} 的 {name} 渲染后不是合法的 XML：{exc}") from exc
         return trees
+
+    def _evaluate_parts(self, context: dict[str, Any]) -> dict[str, bytes]:
+        return {
+            entry.name: self._evaluate(entry, context).encode("utf-8")
+            for entry in self._entries
+            if entry.template is not None
+        }
 
     def _check_xml(self, entry: _Entry, data: bytes) -> None:
         try:
