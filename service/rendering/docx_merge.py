@@ -730,7 +730,7 @@ class _StyleMerger:
         if self.default_paragraph:
             mapped = self.map(self.default_paragraph)
             if mapped != self.master_default_paragraph:
-                for p in found[_P]:
+                for p in el.iter(_P):
                     ppr = p.find(_PPR)
                     if ppr is None:
                         ppr = OxmlElement("w:pPr")
@@ -743,7 +743,7 @@ class _StyleMerger:
 
 _VAL, _NUM_ID, _P, _PPR, _PSTYLE = qn("w:val"), qn("w:numId"), qn("w:p"), qn("w:pPr"), qn("w:pStyle")
 _STYLE_REF_TAGS = tuple(qn(tag) for tag in _STYLE_REFS)
-_APPLY_TAGS = (*_STYLE_REF_TAGS, _NUM_ID, _P)
+_APPLY_TAGS = (*_STYLE_REF_TAGS, _NUM_ID)
 
 
 def _canonical_style(style: etree._Element) -> bytes:
