@@ -446,6 +446,16 @@ def title_words(title: str) -> list[str]:
 def break_title(title: str, width: float = TITLE_LINE_CHARS) -> list[str]:
     """GB/T 9704 7.3.1: a title that does not fit on one line wraps at word boundaries into the fewest lines,
     as equal in length as the words allow (词意完整，排列对称，长短适宜)."""
+    return list(_break_title(title, width))
+
+
+@lru_cache(maxsize=256)
+def _break_title(title: str, width: float) -> tuple[str, ...]:
+    """`break_title`, computed once per title (a pure function of the text: segmentation and balancing)."""
+    return tuple(_break_title_lines(title, width))
+
+
+def _break_title_lines(title: str, width: float) -> list[str]:
     title = plain_title(title)
     if display_width(title) <= width:
         return [title]

@@ -511,13 +511,14 @@ class DocumentMerger:
         adopted = self._adopt(part) if part.owned else None
         copies = content if part.owned else [deepcopy(e) for e in content]
         related = part.related if part.related is not None else refers_to_relationships(part.body)
+        with_ids: list[etree._Element] = []
         for el in copies:
-            styles.apply(el)
+            with_ids += styles.apply(el)
             if related:
                 self._carry_relationships(part, el)
             for sect in list(el.iter(_SECT_PR)):
                 _parent(sect).replace(sect, self.adapt_section(sect))
-        self._renumber_ids(copies)
+        self._renumber_ids(with_ids)
         self._close_section()
         anchor = self.body.find(_SECT_PR)
         for el in [*lead, *copies]:
@@ -559,23 +560,23 @@ class DocumentMerger:
                 raise ComposeError(f"附件中含有无法合并的内容（{rel.reltype.rsplit('/', 1)[-1]}）")
             node.set(value.attrname, new)
 
-    def _renumber_ids(self, copies: Iterable[etree._Element]) -> None:
-        """Bookmark and drawing ids stay unique in the composed document."""
+    def _renumber_ids(self, nodes: Iterable[etree._Element]) -> None:
+        """Bookmark and drawing ids stay unique in the composed document (`nodes`: the copies' bookmark starts
+        and ends and drawings, found by `_StyleMerger.apply` on its walk)."""
         if self._max_ids is None:
             self._max_ids = (_max_bookmark_id([self.body]), _max_drawing_id([self.body]))
         bm_max, dp_max = self._max_ids
         offset, dp_offset = bm_max + 1, dp_max + 1
-        for el in copies:
-            for node in el.iter(_BOOKMARK_START, _BOOKMARK_END, _DOC_PR):
-                attr = "id" if node.tag == _DOC_PR else _ID
-                value = node.get(attr)
-                if value and value.isdigit():
-                    new = int(value) + (dp_offset if attr == "id" else offset)
-                    node.set(attr, str(new))
-                    if attr == "id":
-                        dp_max = max(dp_max, new)
-                    elif node.tag == _BOOKMARK_START:
-                        bm_max = max(bm_max, new)
+        for node in nodes:
+            attr = "id" if node.tag == _DOC_PR else _ID
+            value = node.get(attr)
+            if value and value.isdigit():
+                new = int(value) + (dp_offset if attr == "id" else offset)
+                node.set(attr, str(new))
+                if attr == "id":
+                    dp_max = max(dp_max, new)
+                elif node.tag == _BOOKMARK_START:
+                    bm_max = max(bm_max, new)
         # the largest ids once the copies are in the body (the next append needs no scan of the whole body)
         self._max_ids = (bm_max, dp_max)
 
@@ -710,11 +711,13 @@ class _StyleMerger:
         self.mapping[style_id] = new_id
         return new_id
 
-    def apply(self, el: etree._Element) -> None:
+    def apply(self, el: etree._Element) -> list[etree._Element]:
+        """Map the element's style and list references; returns its bookmarks and drawings (whose ids the merger
+        renumbers), found on the same walk."""
         # one walk of the element; the references are then mapped in the order of one walk per kind (pStyle,
         # rStyle, tblStyle, numId): the order in which the styles are first met is the order they are added in
-        found: dict[str, list[etree._Element]] = {tag: [] for tag in _APPLY_TAGS}
-        for node in el.iter(*_APPLY_TAGS):
+        found: dict[str, list[etree._Element]] = {tag: [] for tag in _WALK_TAGS}
+        for node in el.iter(*_WALK_TAGS):
             found[node.tag].append(node)
         # (an attribute is set only when its value changes: setting the same value changes nothing)
         for tag in _STYLE_REF_TAGS:
@@ -739,11 +742,12 @@ class _StyleMerger:
                         style = OxmlElement("w:pStyle")
                         style.set(_VAL, mapped)
                         ppr.insert(0, style)
+        return [*found[_BOOKMARK_START], *found[_BOOKMARK_END], *found[_DOC_PR]]
 
 
 _VAL, _NUM_ID, _P, _PPR, _PSTYLE = qn("w:val"), qn("w:numId"), qn("w:p"), qn("w:pPr"), qn("w:pStyle")
 _STYLE_REF_TAGS = tuple(qn(tag) for tag in _STYLE_REFS)
-_APPLY_TAGS = (*_STYLE_REF_TAGS, _NUM_ID)
+_WALK_TAGS = (*_STYLE_REF_TAGS, _NUM_ID, _BOOKMARK_START, _BOOKMARK_END, _DOC_PR)
 
 
 def _canonical_style(style: etree._Element) -> bytes:
