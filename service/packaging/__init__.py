@@ -12,6 +12,10 @@ Steps: check every attachment (type, size, pages, pixels) → convert DOCX attac
 references → merge → stamp page numbers → bookmarks, page labels, metadata → bundle. Any problem raises a
 `PackageError` (with `code`, the file name and a Chinese reason) before anything is written.
 
+Regenerating: unchanged attachments are not converted, laid out or measured again — `assemble_package` keeps
+them by content in a bounded process-wide cache (`cache`, see `service.packaging.cache`); the package's bytes
+are the same with or without it.
+
 Numbering: the cover is unnumbered; the next page is "— 1 —" and numbers run on through the attachments (see
 `listing`). Determinism: no clock is read — dates come from the payload's 填报日期 (or `generated_at`), PDF
 /IDs are content-derived, ZIP entries sorted with fixed timestamps: the same inputs give the same bytes.
