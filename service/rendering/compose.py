@@ -25,6 +25,7 @@ import itertools
 import math
 import re
 from collections.abc import Callable
+from copy import deepcopy
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -332,6 +333,12 @@ _P, _PPR, _PSTYLE, _VAL = qn("w:p"), qn("w:pPr"), qn("w:pStyle"), qn("w:val")
 
 def attachment_mark_paragraphs(mark: str) -> list[etree._Element]:
     """ "附件N" in 三号黑体 flush left on line 1, an empty line 2 (the title follows on line 3)."""
+    return [deepcopy(p) for p in _mark_paragraphs(mark)]
+
+
+@lru_cache(maxsize=64)
+def _mark_paragraphs(mark: str) -> tuple[etree._Element, ...]:
+    """The paragraphs of one mark, built once (copied for each use: these are never modified)."""
     # python-docx's element class lookup makes a w:p a CT_P; its signature only promises an lxml element
     p = cast(CT_P, ooxml_order.new_element("w:p"))
     ppr = p.get_or_add_pPr()
@@ -344,7 +351,7 @@ def attachment_mark_paragraphs(mark: str) -> list[etree._Element]:
     ooxml_order.child(rpr, "w:szCs", val="32")
     t = etree.SubElement(r, qn("w:t"))
     t.text = mark
-    return [p, ooxml_order.new_element("w:p")]
+    return (p, ooxml_order.new_element("w:p"))
 
 
 def is_attachment_mark(text: str) -> bool:
