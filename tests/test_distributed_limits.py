@@ -19,7 +19,7 @@ from service.distributed.limits import (
     TaskTimeLimitExceeded,
     TimeLimitReached,
 )
-from service.errors import ErrorKind
+from service.errors import POLICY, ErrorKind, kind_of
 
 DOCX = warm_up_docx()
 
@@ -133,3 +133,47 @@ def test_without_a_hard_limit_here_conversions_keep_the_pools_timeout() -> None:
         converter = DeadlineConverter(pool, Deadline(soft=60.0, hard=None))  # prefork: Celery kills the child
         assert converter.convert(DOCX) == b"%PDF-1.6 fake"
     assert timeouts == [7.0]
+
+
+class _KilledResult:
+    """An AsyncResult whose task a prefork worker killed: `get` raises what Celery's backend stores."""
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+    def get(self, **_: object) -> dict[str, str]:
+        raise self.error
+
+    def forget(self) -> None:
+        pass
+
+
+class _App:
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+    def send_task(self, *_: object, **__: object) -> _KilledResult:
+        return _KilledResult(self.error)
+
+
+@pytest.mark.parametrize(
+    ("error", "code", "status"),
+    [
+        ("time_limit", "conversion_timeout", 504),
+        ("worker_lost", "libreoffice_unavailable", 503),
+    ],
+)
+def test_offloaded_conversion_killed_by_a_worker_maps_to_the_pools_problems(
+    monkeypatch: pytest.MonkeyPatch, error: str, code: str, status: int
+) -> None:
+    from celery.exceptions import TimeLimitExceeded, WorkerLostError
+
+    from service.distributed.converter import CeleryConverter
+
+    raised = TimeLimitExceeded(5.0) if error == "time_limit" else WorkerLostError("signal 9")
+    converter = CeleryConverter(_App(raised), timeout=30, queue_limit=10)
+    monkeypatch.setattr(converter, "depth", lambda: 0)
+    with pytest.raises(Exception) as info:
+        converter.convert(DOCX)
+    assert getattr(info.value, "code", None) == code
+    assert POLICY[kind_of(info.value)].status == status

@@ -16,6 +16,7 @@ import dataclasses
 from typing import Any
 
 from celery import Celery
+from celery.exceptions import TimeLimitExceeded, WorkerLostError
 from celery.exceptions import TimeoutError as TimeoutError_
 
 from service.conversion.errors import ConversionBusy, ConversionError, ConversionTimeout, LibreOfficeUnavailable
@@ -86,6 +87,11 @@ class CeleryConverter:
         except TimeoutError_ as exc:
             result.revoke()
             raise ConversionTimeout(self.timeout, detail="no answer from the convert queue") from exc
+        except TimeLimitExceeded as exc:
+            # A prefork worker killed the conversion at DOCGEN_TASK_TIME_LIMIT: the same 504 as our own timeout.
+            raise ConversionTimeout(self.timeout, detail=f"killed at the task time limit: {exc}") from exc
+        except WorkerLostError as exc:
+            raise LibreOfficeUnavailable("PDF 转换进程意外退出，请稍后重试。", detail=f"worker lost: {exc}") from exc
         finally:
             result.forget()
         if "error" in answer:
