@@ -39,7 +39,7 @@ from service.rendering.docx_merge import (
 )
 from service.rendering.engine import PreparedTemplate
 
-__all__ = ["open_document", "source"]
+__all__ = ["open_document", "references_outside_sections", "source"]
 
 DOCUMENT_PART = "word/document.xml"
 
