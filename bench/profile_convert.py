@@ -70,9 +70,11 @@ def phases(process: LibreOfficeProcess, data: bytes, options: PdfOptions, runs: 
         source, target = jobs / f"p{run}.docx", jobs / f"p{run}.pdf"
         source.write_bytes(sanitized)
         lap("write temp .docx")
-        document = connection._desktop.loadComponentFromURL(
+        frame = connection._bare_frame()
+        lap("frame")
+        document = frame.loadComponentFromURL(
             source.as_uri(),
-            "_blank",
+            "_self",
             0,
             bridge._props(
                 Hidden=True,
