@@ -171,6 +171,8 @@ class LibreOfficeProcess:
         allocator = find_allocator(self.settings.allocator)
         if allocator is not None:
             env["LD_PRELOAD"] = str(allocator)
+            if self.settings.allocator_conf:
+                env["MALLOC_CONF"] = self.settings.allocator_conf
         return spawn(argv, env, directory.root, directory.root / "soffice.log")
 
     def start(self) -> None:
@@ -272,7 +274,7 @@ class LibreOfficeProcess:
         return outcome.finished and outcome.error is None
 
     def convert(self, job: ConversionJob, timeout: float) -> bytes:
-        from service.conversion.bridge import BridgeLost, DocumentLoadError
+        from service.conversion.bridge import BridgeLost, DocumentLoadError, may_have_indexes
 
         connection = self._connection
         if connection is None or self._directory is None or not self.alive():
@@ -281,9 +283,12 @@ class LibreOfficeProcess:
         source = self._directory.jobs / f"{self._jobs}.docx"
         target = self._directory.jobs / f"{self._jobs}.pdf"
         source.write_bytes(job.docx)
+        indexes = may_have_indexes(job.docx)
         try:
             outcome = _call_with_timeout(
-                lambda: connection.convert(source, target, job.options), timeout, f"{self.name}-convert"
+                lambda: connection.convert(source, target, job.options, may_have_indexes=indexes),
+                timeout,
+                f"{self.name}-convert",
             )
             if not outcome.finished:
                 # Killing the process disposes the bridge, which unblocks the waiting call.
