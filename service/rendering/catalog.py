@@ -12,6 +12,7 @@ every listing.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib
 from collections.abc import Callable
@@ -98,9 +99,17 @@ class TemplateSpec:
     @property
     def version(self) -> str:
         """Hash of the Word template and the payload model's schema: changes when either changes."""
-        digest = hashlib.sha256(self.docx_path.read_bytes())
-        digest.update(repr(sorted(self.model.model_json_schema().items())).encode())
-        return digest.hexdigest()[:16]
+        stat = self.docx_path.stat()
+        return _template_version(self.docx_path, stat.st_mtime_ns, stat.st_size, self.model)
+
+
+@functools.lru_cache(maxsize=64)
+def _template_version(docx_path: Path, mtime_ns: int, size: int, model: type[FormPayload]) -> str:
+    # Hashing the file and building the model's JSON schema took ~65 ms, asked once or more per package;
+    # the file's stat is the key (a rebuilt template gets a new mtime), the model class does not change at run time.
+    digest = hashlib.sha256(docx_path.read_bytes())
+    digest.update(repr(sorted(model.model_json_schema().items())).encode())
+    return digest.hexdigest()[:16]
 
 
 CATALOG: dict[str, TemplateSpec] = {
