@@ -70,8 +70,9 @@ def phases(process: LibreOfficeProcess, data: bytes, options: PdfOptions, runs: 
         source, target = jobs / f"p{run}.docx", jobs / f"p{run}.pdf"
         source.write_bytes(sanitized)
         lap("write temp .docx")
-        frame = connection._bare_frame()
-        lap("frame")
+        frame, connection._spare_frame = connection._spare_frame, None
+        frame = frame or connection._bare_frame()
+        lap("frame (made ahead)")
         document = frame.loadComponentFromURL(
             source.as_uri(),
             "_self",
@@ -112,8 +113,9 @@ def phases(process: LibreOfficeProcess, data: bytes, options: PdfOptions, runs: 
         target.unlink()
         lap("read PDF + unlink")
         result["= critical path"].append(clock - total_began)
-        document.close(True)
-        lap("close (off critical path)")
+        connection._close_later(document)
+        connection._wait_for_close()
+        lap("close + next frame (off critical path)")
     return result
 
 

@@ -19,6 +19,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
+from functools import lru_cache
 from posixpath import basename, dirname, join, normpath
 
 from lxml import etree
@@ -238,13 +239,30 @@ def _clean_vml_urls(root: etree._Element, report: SanitizeReport) -> bool:
     return changed
 
 
+_CACHE_FROM = 32 * 1024
+
+
+def _mentions_any(data: bytes, needles: tuple[bytes, ...]) -> bool:
+    """Whether data contains any of the needles. The large parts of a template (styles.xml, 350 KB, and its
+    copy stylesWithEffects.xml) are the same in every document rendered from it: their answer is remembered,
+    keyed by the whole content (not a checksum a crafted part could match), which saves ~2.5 ms a document."""
+    if len(data) >= _CACHE_FROM:
+        return _mentions_any_cached(data, needles)
+    return any(needle in data for needle in needles)
+
+
+@lru_cache(maxsize=16)
+def _mentions_any_cached(data: bytes, needles: tuple[bytes, ...]) -> bool:
+    return any(needle in data for needle in needles)
+
+
 def _clean_part(data: bytes, removed: set[str], is_settings: bool, report: SanitizeReport) -> bytes | None:
     # Parse only parts that can hold something to remove.
     needles = [b"fldSimple", b"instrText", b"imagedata", b"v:fill"]
     if is_settings:
         needles += [b"attachedTemplate", b"mailMerge"]
     needles += [rid.encode() for rid in removed if rid]
-    if not any(needle in data for needle in needles):
+    if not _mentions_any(data, tuple(needles)):
         return None
     root = etree.fromstring(data, _PARSER)
     changed = _drop_references(root, removed, report) if removed else False
