@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 
@@ -32,6 +32,15 @@ class PdfOptions:
         if self.keywords:
             props["Keywords"] = tuple(self.keywords)
         return props
+
+    def core_properties(self) -> dict[str, str]:
+        """Title, author and subject, as they can be written into the .docx's docProps/core.xml."""
+        values = {"title": self.title, "author": self.author, "subject": self.subject}
+        return {key: value for key, value in values.items() if value is not None}
+
+    def without_core_properties(self) -> PdfOptions:
+        """These options once the .docx carries title, author and subject itself."""
+        return replace(self, title=None, author=None, subject=None)
 
     def filter_data(self) -> dict[str, Any]:
         """FilterData of LibreOffice's writer_pdf_Export filter."""

@@ -254,10 +254,13 @@ class ConversionPool:
         `timeout`: a shorter limit for this call than the pool's `conversion_timeout` (a caller with a deadline of
         its own, such as a distributed task), counted from the call: the wait for a free process and the retry on a
         fresh process get only what is left of it."""
-        sanitized = sanitize_docx(docx, slim=self.settings.slim_styles)
+        options = options or PdfOptions()
+        sanitized = sanitize_docx(docx, slim=self.settings.slim_styles, core_properties=options.core_properties())
         if sanitized.report.changed:
             logger.info("sanitized document: %s", sanitized.report)
-        return self._run(ConversionJob(sanitized.data, options or PdfOptions()), timeout)
+        if sanitized.core_properties_set:
+            options = options.without_core_properties()
+        return self._run(ConversionJob(sanitized.data, options), timeout)
 
     def convert_file(self, source: Path, target: Path, options: PdfOptions | None = None) -> None:
         atomic_write(Path(target), self.convert(Path(source).read_bytes(), options))

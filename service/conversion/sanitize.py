@@ -25,7 +25,7 @@ from posixpath import basename, dirname, join, normpath
 from lxml import etree
 
 from service.conversion.errors import InvalidDocument
-from service.conversion.slim import STYLES_PART, slim_styles
+from service.conversion.slim import CORE_PART, STYLES_PART, slim_styles, with_core_properties
 
 MAX_ENTRIES = 10_000
 MAX_UNCOMPRESSED_BYTES = 256 * 1024 * 1024
@@ -73,6 +73,8 @@ class SanitizeReport:
 class SanitizedDocx:
     data: bytes
     report: SanitizeReport
+    core_properties_set: bool = False
+    """The core_properties asked for are in docProps/core.xml of data."""
 
 
 def _is_outside(relationship: etree._Element) -> bool:
@@ -276,12 +278,14 @@ def _clean_part(data: bytes, removed: set[str], is_settings: bool, report: Sanit
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def sanitize_docx(data: bytes, *, slim: bool = False) -> SanitizedDocx:
+def sanitize_docx(data: bytes, *, slim: bool = False, core_properties: dict[str, str] | None = None) -> SanitizedDocx:
     """The document without external references; raises InvalidDocument when it is not a .docx.
 
     slim: also leave out the styles the document does not use (slim.py; the PDF stays the same, the
-    conversion is faster). Not part of the report: nothing the user would need to know was removed."""
-    return _sanitize(data, depth=0, budget=[MAX_UNCOMPRESSED_BYTES], slim=slim)
+    conversion is faster). Not part of the report: nothing the user would need to know was removed.
+    core_properties: title / author / subject written into docProps/core.xml (slim.with_core_properties);
+    the result says whether they could be."""
+    return _sanitize(data, depth=0, budget=[MAX_UNCOMPRESSED_BYTES], slim=slim, core=core_properties)
 
 
 def _part_name(source: str, target: str) -> str:
@@ -325,7 +329,9 @@ def _clean_alt_chunks(
     return removed_by_part
 
 
-def _sanitize(data: bytes, depth: int, budget: list[int], slim: bool = False) -> SanitizedDocx:
+def _sanitize(
+    data: bytes, depth: int, budget: list[int], slim: bool = False, core: dict[str, str] | None = None
+) -> SanitizedDocx:
     """`budget`: bytes still allowed to inflate, shared with the documents embedded in this one."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -374,6 +380,13 @@ def _sanitize(data: bytes, depth: int, budget: list[int], slim: bool = False) ->
             # Written uncompressed: deflating the parts again cost more (~7 ms) than the slimming saves in
             # Python, and LibreOffice reads a stored part faster than a deflated one.
             stored = True
+    core_set = False
+    if core:
+        core_xml = with_core_properties({**parts, **replaced}, core)
+        if core_xml is not None:
+            replaced[CORE_PART] = core_xml
+            core_set = True
+            stored = True
 
     if not replaced:
         return SanitizedDocx(data, report)
@@ -383,4 +396,4 @@ def _sanitize(data: bytes, depth: int, budget: list[int], slim: bool = False) ->
             if stored:
                 info.compress_type = zipfile.ZIP_STORED
             result.writestr(info, replaced.get(info.filename, parts[info.filename]))
-    return SanitizedDocx(output.getvalue(), report)
+    return SanitizedDocx(output.getvalue(), report, core_set)
