@@ -112,13 +112,15 @@ def _child(conn: Connection, work: Callable[..., bytes], args: tuple[Any, ...], 
         else:
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
             conn.send(("ok", data, peak))
-    except DocgenError as exc:
-        conn.send(("error", exc.code, exc.kind.value, exc.message))
     except Exception as exc:  # a template error Jinja raises at evaluation (undefined variable, bad call …)
+        # The cap first: libxml2 out of memory surfaces as "not well-formed XML", which the renderer reports as
+        # its own coded error; near the cap, that error is the cap's.
         if _out_of_memory(exc) or _reached_address_space_cap():
             conn.send(
                 ("limit", f"{label}渲染时内存超过 {limits.memory_mb} MiB 的上限（例如过长的字符串或过多的重复）。")
             )
+        elif isinstance(exc, DocgenError):
+            conn.send(("error", exc.code, exc.kind.value, exc.message))
         else:
             conn.send(("crash", f"{type(exc).__name__}: {exc}"))
     finally:
