@@ -143,6 +143,12 @@ class Settings(BaseSettings):
     render_cache_bytes: int = Field(
         256 * MiB, ge=0, description="渲染结果缓存的大小上限（字节，按模板版本 + 数据 + 格式寻址）；0 表示不缓存"
     )
+    public_base_url: str = Field(
+        "",
+        pattern=r"^(https?://[^\s/?#]+(/[^\s?#]*)?)?$",
+        description="服务对外的根地址（如 https://docgen.example.cn），Webhook 事件中的下载链接以它开头；"
+        "为空时这些链接是相对路径（接口响应中的链接始终取请求的地址）",
+    )
     webhook_secret: SecretStr = Field(
         SecretStr(""), description="Webhook 签名密钥（whsec_…）；具名 API 密钥可各自设置，未设置时用此值"
     )

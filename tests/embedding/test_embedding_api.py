@@ -103,6 +103,10 @@ def pool(data_dir: Path) -> Iterator[ConversionPool]:
         yield p
 
 
+PUBLIC_BASE_URL = "https://docgen.example.cn/gateway"
+"""What the portal reaches the service at: webhooks have no request to take the root URL from."""
+
+
 def embedding_settings(data_dir: Path, **overrides: Any) -> Settings:
     keys = data_dir / "keys.json"
     write_keys(keys)
@@ -114,7 +118,7 @@ def embedding_settings(data_dir: Path, **overrides: Any) -> Settings:
 
 @pytest.fixture(scope="module")
 def server(data_dir: Path, pool: ConversionPool) -> Iterator[ServerThread]:
-    settings = embedding_settings(data_dir)
+    settings = embedding_settings(data_dir, public_base_url=PUBLIC_BASE_URL)
     with ServerThread(create_app(settings, pool=pool)) as srv:
         srv.keys_file = settings.api_keys_file  # type: ignore[attr-defined]
         yield srv
@@ -187,6 +191,10 @@ def test_async_document_with_signed_webhook(http: httpx.Client, receiver: Receiv
     # The reference implementation of the Standard Webhooks specification accepts it …
     event = Webhook(WEBHOOK_SECRET).verify(body, hook_headers)
     assert event["type"] == "job.completed" and event["data"]["id"] == job["id"]
+    # Its links are absolute, on the configured public root (the portal fetches the file from the webhook alone).
+    assert event["data"]["result"]["signed_url"].startswith(f"{PUBLIC_BASE_URL}/v1/files/")
+    assert event["data"]["links"]["self"] == f"{PUBLIC_BASE_URL}/v1/jobs/{job['id']}"
+    assert http.get(f"/v1/files/{event['data']['result']['signed_url'].rsplit('/', 1)[1]}").status_code == 200
     # … and so does the specification's algorithm written out: HMAC-SHA256 over "id.timestamp.body".
     signed = f"{hook_headers['webhook-id']}.{hook_headers['webhook-timestamp']}.".encode() + body
     key = base64.b64decode(WEBHOOK_SECRET.removeprefix("whsec_"))

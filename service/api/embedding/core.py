@@ -360,10 +360,11 @@ class EmbeddingState:
         if finished.webhook_url:
             event = "job.completed" if finished.state == "succeeded" else "job.failed"
             await self.enqueue_webhook(finished.owner, f"job:{job_id}", event, finished.webhook_url,
-                                       self.job_body(finished, ""))  # fmt: skip
+                                       self.job_body(finished, self.settings.public_base_url.rstrip("/")))  # fmt: skip
 
     def job_body(self, job: Job, base: str) -> dict[str, Any]:
-        """The job as `GET /v1/jobs/{id}` shows it. Links are relative unless `base` (the request's root URL)."""
+        """The job as `GET /v1/jobs/{id}` shows it. Links are relative unless `base` (the request's root URL, or
+        for a webhook, which has no request, the configured public base URL)."""
         body: dict[str, Any] = {
             "id": job.id, "kind": job.kind, "template_id": job.template_id, "state": job.state,
             "progress": round(job.progress, 3), "created_at": iso(job.created_at), "started_at": iso(job.started_at),
