@@ -27,6 +27,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from service.conversion import Converter, PdfOptions
+from service.lru import BytesLru
 
 MB = 1024 * 1024
 Box = tuple[float, float, float, float]
@@ -100,8 +101,7 @@ class AttachmentCache:
         self.max_bytes = max_bytes
         self.max_measures = max_measures
         self.stats = CacheStats()
-        self._pdfs: OrderedDict[str, bytes] = OrderedDict()
-        self._size = 0
+        self._pdfs = BytesLru(max_bytes)
         self._measures: OrderedDict[str, PageBoxes] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -126,27 +126,13 @@ class AttachmentCache:
         return data
 
     def _get_pdf(self, key: str) -> bytes | None:
-        with self._lock:
-            data = self._pdfs.get(key)
-            if data is not None:
-                self._pdfs.move_to_end(key)
-            return data
+        return self._pdfs.get(key)
 
     def put_image(self, key: str, data: bytes) -> None:
-        self.put_converted(key, data)
+        self._pdfs.put(key, data)
 
     def put_converted(self, key: str, data: bytes) -> None:
-        if len(data) > self.max_bytes // 4:  # one large result must not flush everything else
-            return
-        with self._lock:
-            old = self._pdfs.pop(key, None)
-            if old is not None:
-                self._size -= len(old)
-            self._pdfs[key] = data
-            self._size += len(data)
-            while self._size > self.max_bytes and self._pdfs:
-                _, evicted = self._pdfs.popitem(last=False)
-                self._size -= len(evicted)
+        self._pdfs.put(key, data)
 
     def measures(self, key: str, pages: int) -> PageBoxes | None:
         with self._lock:
@@ -168,13 +154,12 @@ class AttachmentCache:
     @property
     def size(self) -> int:
         """Bytes of converted PDFs held."""
-        return self._size
+        return self._pdfs.size
 
     def clear(self) -> None:
         with self._lock:
             self._pdfs.clear()
             self._measures.clear()
-            self._size = 0
             self.stats = CacheStats()
 
 
