@@ -393,3 +393,26 @@ def test_embedded_runner_queue_cancel_shutdown_and_resume(tmp_path: Path, store_
     assert restarted.cancel("first").state is JobState.COMPLETED  # a finished job is left as it is
     restarted.shutdown()
     store.close()
+
+
+def test_celery_runner_takes_over_only_jobs_the_workers_do_not_hold(tmp_path: Path) -> None:
+    """An API replica restarting resends the start of a job still queued, nothing for a running one (its tasks wait
+    in the broker), and reports only what it resent (it used to log every unfinished job as resumed)."""
+    from celery import Celery
+
+    from service.batch import BatchStore, resume_unfinished
+    from service.distributed.runner import CeleryRunner
+
+    store = BatchStore(f"sqlite:///{tmp_path / 'state.db'}")
+    for job_id in ("running", "queued", "cancelling"):
+        store.create_job(job_id, tmp_path / "m.json", tmp_path / job_id)
+    store.set_job_state("running", JobState.RUNNING)
+    store.set_job_state("cancelling", JobState.RUNNING)
+    store.request_cancel("cancelling")
+    app = Celery("test-take-over", broker="memory://")
+    sent: list[tuple[str, list[object]]] = []
+    app.send_task = lambda name, args=None, **_: sent.append((name, list(args or ())))  # type: ignore[method-assign]
+    assert resume_unfinished(CeleryRunner(store, app)) == ["queued"]
+    assert sent == [("docgen.batch.start", ["queued", False])]
+    assert store.get_job("cancelling").state is JobState.CANCELLED
+    assert store.get_job("running").state is JobState.RUNNING

@@ -97,6 +97,12 @@ class JobRunner(ABC):
         """The job's state and per-candidate status, or None if unknown."""
         return status_from_store(self.store, job_id)
 
+    def take_over(self, job: BatchJob) -> bool:
+        """After a restart, run a job a previous process left queued or running. False when nothing had to be
+        done here (it still runs elsewhere, e.g. on distributed workers), so it is not reported as resumed."""
+        self.submit(job)
+        return True
+
     @abstractmethod
     def cancel(self, job_id: str) -> JobStatus | None:
         """Ask a job to stop: queued jobs end at once, running ones after their current candidates."""
@@ -200,12 +206,13 @@ class _Marker:
 
 
 def resume_unfinished(runner: JobRunner) -> list[str]:
-    """Resubmit the jobs a previous process left queued or running; jobs asked to cancel end cancelled."""
+    """Resubmit the jobs a previous process left queued or running; jobs asked to cancel end cancelled. Returns
+    the ids of the jobs this runner resumed (not those still running elsewhere)."""
     resumed: list[str] = []
     for job in runner.store.list_jobs([JobState.QUEUED, JobState.RUNNING]):
         if job.cancel_requested:
             runner.store.set_job_state(job.id, JobState.CANCELLED)
             continue
-        runner.submit(BatchJob(job.id, Path(job.manifest_path), Path(job.out_dir), job.workers))
-        resumed.append(job.id)
+        if runner.take_over(BatchJob(job.id, Path(job.manifest_path), Path(job.out_dir), job.workers)):
+            resumed.append(job.id)
     return resumed

@@ -36,6 +36,15 @@ class CeleryRunner(JobRunner):
         tasks.send_start(self.app, job.id)
         return job.id
 
+    def take_over(self, job: BatchJob) -> bool:
+        """A running job is the workers' (its tasks wait in the broker, acknowledged late): nothing to send. A job
+        still queued gets its start task again, as `submit` sends it."""
+        record = self.store.get_job(job.id)
+        if record is not None and record.state is JobState.RUNNING:
+            return False
+        tasks.send_start(self.app, job.id)
+        return True
+
     def resume(self, job_id: str) -> None:
         """Re-plan a running job and send every unfinished candidate again (after the broker lost its data);
         candidates still queued then run twice, harmlessly."""
