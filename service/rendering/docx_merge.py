@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from copy import deepcopy
 from dataclasses import dataclass
 from typing import Any, Protocol, cast
@@ -381,13 +381,18 @@ def _max_drawing_id(elements: Iterable[etree._Element]) -> int:
     return max(ids, default=0)
 
 
-def refers_to_relationships(body: etree._Element) -> bool:
-    """Whether anything in the body but section properties refers to a relationship (an image, a hyperlink)."""
-    for value in cast(list[Any], _R_ATTRIBUTES(body)):
+def _references(el: etree._Element) -> Iterator[tuple[Any, etree._Element]]:
+    """Every attribute in the relationships namespace, in document order (XPath: no Python loop over nodes), with
+    its element, outside section properties (whose references are the master's business)."""
+    for value in cast(list[Any], _R_ATTRIBUTES(el)):
         node = value.getparent()
         if node.tag != _SECT_PR and next(node.iterancestors(_SECT_PR), None) is None:
-            return True
-    return False
+            yield value, node
+
+
+def refers_to_relationships(body: etree._Element) -> bool:
+    """Whether anything in the body but section properties refers to a relationship (an image, a hyperlink)."""
+    return next(_references(body), None) is not None
 
 
 def _parent(el: etree._Element) -> etree._Element:
@@ -545,12 +550,8 @@ class DocumentMerger:
 
     def _carry_relationships(self, part: Source, el: etree._Element) -> None:
         """Images and hyperlinks referenced by the copied content, re-related in the master package."""
-        # every attribute in the relationships namespace, in document order (XPath: no Python loop over nodes)
-        for value in cast(list[Any], _R_ATTRIBUTES(el)):
-            node = value.getparent()
-            # section references are replaced by the notice's footers
-            if node.tag == _SECT_PR or next(node.iterancestors(_SECT_PR), None) is not None:
-                continue
+        # section references are not carried: they are replaced by the notice's footers
+        for value, node in _references(el):
             rel = part.rels.get(str(value))
             if rel is None:
                 continue
