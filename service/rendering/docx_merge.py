@@ -127,9 +127,6 @@ class Styles:
             self._defaults[kind] = _default_id(self.root.iter(_STYLE), kind)
         return self._defaults[kind]
 
-    def defaults_of(self, kind: str) -> etree._Element | None:
-        return _defaults_of(self.root, kind)
-
     def defaults_c14n(self) -> bytes:
         if self._defaults_c14n is None:
             defaults = self.root.find(qn("w:docDefaults"))
@@ -210,9 +207,6 @@ class LayeredStyles(Styles):
     def default_id(self, kind: str) -> str | None:
         found = self.base.default_id(kind)
         return found if found is not None else _default_id(self.added, kind)
-
-    def defaults_of(self, kind: str) -> etree._Element | None:
-        return self.base.defaults_of(kind)
 
     def defaults_c14n(self) -> bytes:
         return self.base.defaults_c14n()
