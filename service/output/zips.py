@@ -79,9 +79,7 @@ class _DeflateCache:
             if found is not None:
                 self._items.move_to_end(key)
                 return found
-        # zipfile's own compressor for ZIP_DEFLATED: raw deflate, one compress() of the whole data, then flush()
-        compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
-        value = (zlib.crc32(data), compressor.compress(data) + compressor.flush())
+        value = deflate(data, level)
         with self._lock:
             if key not in self._items:
                 self._items[key] = value
