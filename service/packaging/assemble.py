@@ -232,10 +232,11 @@ def assemble_package(
     content_keys: dict[int, str | None] = {}  # keys of `cache`
     for index, ((att, _), kind) in enumerate(zip(order, kinds, strict=True)):
         if kind == "docx":
-            check_docx(att.name, att.read())
-            docx_keys[index] = PagePredictor.docx_key(att.read(), pdfa)
+            data = att.read()
+            check_docx(att.name, data)
+            docx_keys[index] = PagePredictor.docx_key(data, pdfa)
             if cache is not None:
-                content_keys[index] = conversion_key(converter, att.read(), attachment_options(pdfa))
+                content_keys[index] = conversion_key(converter, data, attachment_options(pdfa))
         elif kind == "pdf" and cache is not None:
             content_keys[index] = pdf_key(att.read(), pdfa)
 
