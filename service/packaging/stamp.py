@@ -250,12 +250,6 @@ def content_bbox(page: pikepdf.Page, box: Box) -> Box | None:
     return _intersect(painted, box)
 
 
-def _finite(b: Box) -> None:
-    """Numbers so large that the matrices overflowed (inf, nan): nothing sensible can be measured."""
-    if not all(math.isfinite(v) for v in b):
-        raise OverflowError("content coordinates overflow")
-
-
 def _is_number(v: object) -> bool:
     return isinstance(v, int | Decimal | float) and not isinstance(v, bool)
 
@@ -281,8 +275,9 @@ class _Measure:
 
     The loop is written for speed (it runs over every operator of every attachment page): operators are tested
     most frequent first, numbers converted without a call when they are plain int/Decimal, and the matrix and
-    box helpers (`mul`, `_rect_box`, `_finite`, `_union`, `_intersect`) are inlined in `show` and `mark` with
-    the very same arithmetic, so that the measured boxes are bit for bit what the helpers give."""
+    box helpers (`mul`, `_rect_box`, `_union`, `_intersect`) are inlined in `show` and `mark` with the very
+    same arithmetic, so that the measured boxes are bit for bit what the helpers give. A box that is not finite
+    (numbers so large that the matrices overflowed: inf, nan) raises OverflowError in `mark`."""
 
     def run(self, stream_owner: pikepdf.Object, ctm: Matrix, clip: Box | None, depth: int) -> Box | None:
         resources = stream_owner.get("/Resources")
