@@ -335,7 +335,7 @@ class ConversionPool:
             self._emit(PoolEvent("busy", -1, None, "queue full"))
             raise ConversionBusy(retry_after, detail="queue full")
         callers = timeout is not None and timeout < self.settings.queue_wait_timeout
-        waiter.event.wait(timeout if timeout is not None and callers else self.settings.queue_wait_timeout)
+        waiter.event.wait(timeout if callers else self.settings.queue_wait_timeout)
         with self._lock:
             if waiter.slot is not None:
                 return waiter.slot
