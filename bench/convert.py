@@ -230,15 +230,22 @@ def _busy_seconds() -> float:
     return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of one process, from /proc/<pid>/stat."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _own_seconds(pool: ConversionPool) -> float:
     """CPU time of this Python process and of the pool's LibreOffice processes."""
     total = sum(os.times()[:2])
     for info in pool.processes():
+        if info.pid is None:
+            continue
         try:
-            fields = Path(f"/proc/{info.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += cpu_seconds(info.pid)
         except (OSError, TypeError):
             continue
-        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     return total
 
 

@@ -16,7 +16,6 @@ and `perf report --no-children --sort dso` / `--sort dso,sym` is printed (top en
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import subprocess
 import sys
@@ -29,18 +28,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.convert import documents
+from bench.convert import cpu_seconds, documents
 from service.conversion import PdfOptions, PoolSettings
 from service.conversion.process import LibreOfficeProcess
 from service.conversion.protocol import ConversionJob
 from service.conversion.sanitize import sanitize_docx
-
-TICK = os.sysconf("SC_CLK_TCK")
-
-
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICK
 
 
 def phases(process: LibreOfficeProcess, data: bytes, options: PdfOptions, runs: int) -> dict[str, list[float]]:
