@@ -12,6 +12,7 @@ from service.api.dependencies import (
     DOCX,
     PAYLOAD_REQUEST_BODY,
     PDF,
+    XLSX,
     JsonPayload,
     RuntimeDep,
     TemplateIdPath,
@@ -42,7 +43,6 @@ class DocumentFormat(StrEnum):
     xlsx = "xlsx"
 
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BINARY = {"schema": {"type": "string", "format": "binary"}}
 
 

@@ -7,12 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Header
 from fastapi.responses import Response
 
-from service.api.dependencies import RuntimeDep, TemplateDep, content_disposition, etag_for, etag_matches
+from service.api.dependencies import XLSX, RuntimeDep, TemplateDep, content_disposition, etag_for, etag_matches
 from service.api.problems import problem_responses
 
 router = APIRouter(prefix="/v1/templates", tags=["模板"])
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @router.get(
