@@ -57,7 +57,7 @@ from service.api.routers import (
     workbooks,
 )
 from service.api.settings import Settings, load_settings
-from service.batch.database import job_database_url, upgrade_url
+from service.batch.database import upgrade_url
 from service.distributed.api import distributed_parts
 
 log = logging.getLogger("docgen.api")
@@ -242,7 +242,7 @@ def create_app(settings: Settings | None = None, *, pool: Any = None) -> FastAPI
         await run_sync(runtime.load_templates)
         log.info("模板已加载 (templates loaded): %s", ", ".join(runtime.templates))
         # Migrations first: the runner and the batch service open the job database at this code's schema.
-        migration = await run_sync(upgrade_url, job_database_url(settings.database_url, settings.data_dir))
+        migration = await run_sync(upgrade_url, settings.batch_database_url())
         log.info("任务数据库 (job database) %s：版本 %s", migration.location, migration.after)
         runner, shared_pool = distributed_parts(app, settings, runtime.metrics)  # both None unless configured
         await runtime.start_pool(pool if pool is not None else shared_pool)

@@ -243,12 +243,10 @@ class EmbeddingState:
     # --- lifecycle ----------------------------------------------------------------------------------------
 
     async def start(self, app: Any) -> None:
-        from service.batch.database import job_database_url
-
         self.app = app
         self.batches = app.state
         self.root.mkdir(parents=True, exist_ok=True)
-        self.store = EmbeddingStore(job_database_url(self.settings.database_url, self.settings.data_dir))
+        self.store = EmbeddingStore(self.settings.batch_database_url())
         secret = await run_sync(load_or_create_secret, self.settings.signing_secret.get_secret_value(), self.root)
         self.signer = LinkSigner(secret)
         self._wake = asyncio.Event()
