@@ -615,9 +615,7 @@ class EmbeddingMiddleware:
             # Malformed even where it would be ignored (a synchronous request): the client has a bug to know about.
             await _webhook_problem(scope, send, WebhookRefused(hook, "不是有效的 http 或 https 地址"))
             return
-        watch_batch = scope["path"] == "/v1/batches" and (
-            _header(scope, b"x-webhook-url") or (principal.policy and principal.policy.webhook_url)
-        )
+        watch_batch = scope["path"] == "/v1/batches" and (hook or (principal.policy and principal.policy.webhook_url))
         if key is None and not is_async and not watch_batch:
             await self.app(scope, receive, send)
             return
