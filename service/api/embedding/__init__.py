@@ -31,7 +31,6 @@ __all__ = [
     "EmbeddingState",
     "adjust_openapi",
     "install",
-    "render_cache",
     "start",
     "stop",
     "wants_async",
@@ -61,11 +60,6 @@ async def stop(app: FastAPI) -> None:
     state: EmbeddingState | None = getattr(app.state, "embedding", None)
     if state is not None:
         await state.stop()
-
-
-def render_cache(app_state: Any) -> CountingCache | None:
-    state = getattr(app_state, "embedding", None)
-    return state.cache if isinstance(state, EmbeddingState) else None
 
 
 # --- OpenAPI for client generators ------------------------------------------------------------------------
