@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from service.cli.common import fail, load_json, spec_or_fail, write_atomically
 from service.cli.console import console, err_console
+
+if TYPE_CHECKING:
+    from service.templates.store import TemplateStore
 
 group = typer.Typer(help="模板：检查、上传、版本、导出内置模板。", no_args_is_help=True)
 
@@ -20,7 +23,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(group, name="template")
 
 
-def _store() -> object:
+def _store() -> TemplateStore:
     from service.api.settings import load_settings
     from service.templates.store import store_for
 
@@ -93,7 +96,7 @@ def upload(
         raise fail(f"找不到文件 {file}") from None
     store = _store()
     try:
-        result = store.upload(  # type: ignore[attr-defined]
+        result = store.upload(
             data,
             filename=file.name,
             template_id=template_id,
@@ -124,7 +127,7 @@ def list_templates() -> None:
     table = Table()
     for column in ("模板 ID", "标题", "当前版本", "上传者", "部署时间"):
         table.add_column(column)
-    for record in _store().list():  # type: ignore[attr-defined]
+    for record in _store().list():
         d = record.to_dict()
         table.add_row(d["id"], d["title"], d["version"], d["uploaded_by"], d["deployed_at"])
     console.print(table)
@@ -135,7 +138,7 @@ def versions(template_id: Annotated[str, typer.Argument(help="模板 ID")]) -> N
     """一个模板的全部版本，最新的在前。"""
     from rich.table import Table
 
-    records = _store().versions(template_id)  # type: ignore[attr-defined]
+    records = _store().versions(template_id)
     if not records:
         raise fail(f"模板“{template_id}”没有上传过的版本。")
     table = Table()
