@@ -200,6 +200,9 @@ def _save_upload(upload: UploadFile, target: Path, limit: int) -> None:
             out.write(chunk)
 
 
+NO_MANIFEST = f"ZIP 的根目录（或唯一的顶层文件夹）中应有 {MANIFEST_NAME} 或候选名单 {LIST_NAMES[0]}。"
+
+
 def _bad_zip(detail: str) -> ProblemError:
     return ProblemError(422, "batch_zip_invalid", "批量 ZIP 无法使用", detail)
 
@@ -242,14 +245,14 @@ def extract_zip(archive: Path, target: Path) -> Path:
     found = sorted(p for p in target.iterdir() if p.is_dir() and manifest_in(p) is not None)
     if len(found) == 1:
         return found[0]
-    raise _bad_zip(f"ZIP 的根目录（或唯一的顶层文件夹）中应有 {MANIFEST_NAME} 或候选名单 {LIST_NAMES[0]}。")
+    raise _bad_zip(NO_MANIFEST)
 
 
 def manifest_of(base: Path) -> Path:
     """The manifest of an extracted upload (`extract_zip` made sure there is one): manifest.json or list.xlsx."""
     path = manifest_in(base)
     if path is None:
-        raise _bad_zip(f"ZIP 的根目录（或唯一的顶层文件夹）中应有 {MANIFEST_NAME} 或候选名单 {LIST_NAMES[0]}。")
+        raise _bad_zip(NO_MANIFEST)
     return path
 
 
