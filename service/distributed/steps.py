@@ -92,7 +92,8 @@ def advance(store: BatchStore, job_id: str, converter: Converter, mode: Mode, *,
         return Advance([], finished=True)
     prepared, report = pipeline.begin(fresh=fresh, started=None if fresh else job.started_at)
     viable = [p for p in prepared if p.viable]
-    records = {p.key: store.candidate(job_id, p.key) for p in viable}
+    stored = _records(store, job_id)  # one query, not one per candidate
+    records = {p.key: stored.get(p.key) for p in viable}
     if fresh:
         expected_fail = {p.key for p in viable if fails_again(records[p.key], p.result.content_hash)}
     else:  # every viable candidate has been tried in this run (or is about to be): this run's failures count
@@ -127,6 +128,11 @@ def advance(store: BatchStore, job_id: str, converter: Converter, mode: Mode, *,
     return Advance([], finished=True)
 
 
+def _records(store: BatchStore, job_id: str) -> dict[str, CandidateRecord]:
+    """The job's candidate records by key."""
+    return {rec.key: rec for rec in store.candidates(job_id)}
+
+
 def _failed_as_planned(p: Prepared, rec: CandidateRecord | None) -> bool:
     return rec is not None and rec.status is CandidateStatus.FAILED and rec.input_hash == p.result.input_hash
 
@@ -150,8 +156,9 @@ def _cancel(store: BatchStore, job: JobRecord, converter: Converter) -> Advance:
     if pipeline is None:
         return Advance([], finished=True)
     prepared, report = pipeline.begin(fresh=False, started=job.started_at)
+    records = _records(store, job.id)
     for p in prepared:
-        rec = store.candidate(job.id, p.key)
+        rec = records.get(p.key)
         if p.viable and rec is not None:
             _from_record(p, rec)
     pipeline.stopped(report)
