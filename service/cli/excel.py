@@ -14,6 +14,7 @@ from pathlib import Path
 
 import typer
 
+from service.cli.common import load_json, write_atomically
 from service.cli.console import console
 from service.cli.errors import exit_for
 from service.cli.fields import print_field_errors
@@ -26,19 +27,12 @@ def register(app: typer.Typer) -> None:
     app.command("import")(import_command)
 
 
-def _write(path: Path, data: bytes) -> None:
-    from service.cli.common import write_atomically
-
-    write_atomically(path, data)
-
-
 def workbook_command(
     template_id: str = typer.Argument(..., help="模板 ID，见 docgen templates"),
     out: Path = typer.Option(..., "-o", "--output", help="输出的 .xlsx 填报表"),
     source: Path | None = typer.Option(None, "--from", help="用这份 JSON 数据预先填好（可选）"),
 ) -> None:
     """生成模板的 Excel 填报表：每个部分一个工作表，黄色单元格为填写区，带下拉列表和数值校验。"""
-    from service.cli.common import load_json
     from service.excel.workbook import workbook_for
 
     payload = load_json(source) if source is not None else None
@@ -46,7 +40,7 @@ def workbook_command(
         data = workbook_for(template_id, payload)
     except DocgenError as exc:
         raise exit_for(exc) from None
-    _write(out, data)
+    write_atomically(out, data)
     console.print(f"[green]✓ 已生成填报表[/] {out}（{len(data) / 1024:.0f} KB）")
 
 
@@ -69,13 +63,12 @@ def import_command(
         raise typer.Exit(code=1) from None
     except DocgenError as exc:
         raise exit_for(exc) from None
-    _write(out, (json.dumps(payload, ensure_ascii=False, indent=2) + "\n").encode())
+    write_atomically(out, (json.dumps(payload, ensure_ascii=False, indent=2) + "\n").encode())
     console.print(f"[green]✓ 已导入[/] {workbook} → {out}")
 
 
 def render_summary_xlsx(template_id: str, payload: Path | None, out: Path) -> None:
     """`docgen render <推荐汇总表> data.json -o X.xlsx`: the table as Excel cells, like the Word form."""
-    from service.cli.common import load_json
     from service.excel.summaries import SUMMARY_TEMPLATES, summary_xlsx
     from service.payloads import PayloadInvalid
 
@@ -95,5 +88,5 @@ def render_summary_xlsx(template_id: str, payload: Path | None, out: Path) -> No
     except PayloadInvalid as exc:
         print_field_errors(exc.errors)
         raise typer.Exit(code=1) from None
-    _write(out, data)
+    write_atomically(out, data)
     console.print(f"[green]✓ 已生成[/] {out}（{len(data) / 1024:.0f} KB）")
