@@ -46,21 +46,12 @@ def _infrastructure_errors() -> tuple[type[BaseException], ...]:
     """Errors that say nothing about the input: the database, the broker or the storage briefly unavailable."""
     import sqlite3
 
-    found: list[type[BaseException]] = [sqlite3.OperationalError, OSError, ConnectionError]
-    try:
-        from sqlalchemy.exc import OperationalError as SAOperationalError
-        from sqlalchemy.exc import TimeoutError as SATimeoutError
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from sqlalchemy.exc import OperationalError as SAOperationalError
+    from sqlalchemy.exc import TimeoutError as SATimeoutError
 
-        found += [SAOperationalError, SATimeoutError]
-    except ImportError:  # the sqlite3 store
-        pass
-    try:
-        from redis.exceptions import ConnectionError as RedisConnectionError
-
-        found.append(RedisConnectionError)
-    except ImportError:
-        pass
-    return tuple(found)
+    return (sqlite3.OperationalError, OSError, ConnectionError, SAOperationalError, SATimeoutError,
+            RedisConnectionError)  # fmt: skip
 
 
 def backoff(retries: int) -> float:
