@@ -13,6 +13,7 @@ import logging
 from celery import Celery
 
 from service.batch.jobs import BatchJob
+from service.batch.pipeline import MAX_ROUNDS
 from service.batch.runner import JobRunner, JobStatus
 from service.batch.store import BatchStore, CandidateStatus, JobState
 from service.distributed import tasks
@@ -60,7 +61,7 @@ class CeleryRunner(JobRunner):
                 self.store.set_job_state(job_id, JobState.CANCELLED)
             else:
                 waiting = [c.key for c in self.store.candidates(job_id) if c.status is CandidateStatus.PENDING]
-                ids = [tasks.candidate_task_id(job_id, key, r) for key in waiting for r in range(3)]
+                ids = [tasks.candidate_task_id(job_id, key, r) for key in waiting for r in range(MAX_ROUNDS)]
                 if ids:
                     self.app.control.revoke(ids)
                 # the completion step marks the rest cancelled once the running candidates are done
