@@ -19,7 +19,7 @@ from service.api.problems import ProblemError, problem_responses
 router = APIRouter(tags=["jobs"])
 files_router = APIRouter(tags=["jobs"])
 
-JobIdPath = Annotated[str, Path(description="异步任务 ID（202 响应的 Location 中）", pattern=r"^[0-9a-f]{32}$")]
+JobIdPath = Annotated[str, Path(description="异步任务 ID（202 响应的 Location 中）", pattern=JOB_ID.pattern)]
 BINARY = {"schema": {"type": "string", "format": "binary"}}
 RESULT_CONTENT = {"application/octet-stream": BINARY}
 
